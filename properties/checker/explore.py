@@ -1,0 +1,178 @@
+"""Breadth- and depth-first exploration of the reachable states, storing fingerprints only.
+
+The store is one dict, ``parents``: fingerprint -> (parent fingerprint, action position), where the
+position indexes ``model.actions(parent_state)`` and an initial state has parent ``None`` and its
+position in ``model.init_states()``.  No state is kept after it leaves the frontier; a path is
+rebuilt by replaying positions from the initial state (``path.replay``), which needs the model to
+be deterministic.  Breadth-first order makes every rebuilt path a shortest one.
+
+Symmetry: the search expands real states and deduplicates by the fingerprint of
+``model.representative(state)``.  The state expanded for a class is the first real member found,
+and replay reproduces exactly that member, so every rebuilt path is a real behaviour that ends in
+the real state that was checked; no action needs to be mapped through a permutation.
+
+What happens at each state is the caller's business, through a ``Visitor``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
+
+from models.protocol import Model
+
+from .fingerprint import Fingerprint, fast_fingerprint
+from .result import Progress
+
+S = TypeVar("S", bound=Hashable)
+A = TypeVar("A", bound=Hashable)
+S_contra = TypeVar("S_contra", bound=Hashable, contravariant=True)
+
+Parents = dict[int, tuple[int | None, int]]
+Edge = tuple[int, A, int]  # (action position, action, successor fingerprint)
+
+_CLOCK_EVERY = 512  # expansions between clock reads
+_PROGRESS_SECONDS = 0.2
+
+
+class Visitor(Protocol[S_contra, A]):
+    """Callbacks of one exploration.  ``visit`` returns True to stop the search."""
+
+    def visit(self, key: int, state: S_contra, depth: int) -> bool: ...
+
+    def expanded(self, key: int, state: S_contra, enabled: int, edges: list[Edge[A]]) -> None: ...
+
+
+@dataclass
+class Exploration(Generic[S, A]):
+    """What an exploration leaves behind: the parent map and the counters."""
+
+    parents: Parents
+    key_of: Callable[[S], int]
+    transitions: int = 0
+    max_depth: int = 0
+    seconds: float = 0.0
+    complete: bool = True  # False when a bound cut the search or the visitor stopped it
+
+    def chain(self, key: int) -> tuple[int, list[int]]:
+        """The initial-state position and action positions leading to ``key``."""
+        moves: list[int] = []
+        parent, position = self.parents[key]
+        while parent is not None:
+            moves.append(position)
+            parent, position = self.parents[parent]
+        moves.reverse()
+        return position, moves
+
+    def bytes_per_state(self) -> float:
+        """Estimated bytes the parent map spends per stored state (dict table, key, value)."""
+        if not self.parents:
+            return 0.0
+        sample = [kv for kv, _ in zip(self.parents.items(), range(256), strict=False)]
+        per_item = sum(sys.getsizeof(k) + sys.getsizeof(v) for k, v in sample) / len(sample)
+        return sys.getsizeof(self.parents) / len(self.parents) + per_item
+
+
+def explore(
+    model: Model[S, A],
+    visitor: Visitor[S, A],
+    *,
+    depth_first: bool = False,
+    symmetry: bool = False,
+    fingerprint: Fingerprint = fast_fingerprint,
+    max_states: int | None = None,
+    max_depth: int | None = None,
+    max_seconds: float | None = None,
+    record_edges: bool = False,
+    progress: Callable[[Progress], None] | None = None,
+) -> Exploration[S, A]:
+    """Explore from the initial states, calling ``visitor`` on each new state and expansion."""
+    key_of: Callable[[S], int] = fingerprint
+    if symmetry:
+        representative = model.representative
+
+        def key_of(state: S) -> int:
+            return fingerprint(representative(state))
+
+    parents: Parents = {}
+    result: Exploration[S, A] = Exploration(parents, key_of)
+    start = last_report = time.monotonic()
+    frontier: deque[tuple[S, int, int]] = deque()
+    for position, state in enumerate(model.init_states()):
+        key = key_of(state)
+        if key not in parents:
+            parents[key] = (None, position)
+            frontier.append((state, key, 0))
+            if visitor.visit(key, state, 0):
+                result.complete = False
+                frontier.clear()
+                break
+    pop = frontier.pop if depth_first else frontier.popleft
+    actions, next_state, expansions = model.actions, model.next_state, 0
+    room = max_states if max_states is not None else -1
+    while frontier:
+        state, key, depth = pop()
+        expansions += 1
+        if expansions % _CLOCK_EVERY == 0:
+            now = time.monotonic()
+            if max_seconds is not None and now - start > max_seconds:
+                result.complete = False
+                break
+            if progress is not None and now - last_report >= _PROGRESS_SECONDS:
+                last_report = now
+                progress(
+                    Progress(
+                        len(parents),
+                        result.transitions,
+                        len(frontier),
+                        depth,
+                        now - start,
+                        max_states,
+                    )
+                )
+        if max_depth is not None and depth >= max_depth:
+            result.complete = False
+            continue
+        edges: list[Edge[A]] = []
+        enabled = 0
+        stop = False
+        for position, action in enumerate(actions(state)):
+            enabled += 1
+            successor = next_state(state, action)
+            succ_key = key_of(successor)
+            if record_edges:
+                edges.append((position, action, succ_key))
+            if succ_key in parents:
+                continue
+            if len(parents) == room:
+                result.complete = False
+                continue
+            parents[succ_key] = (key, position)
+            frontier.append((successor, succ_key, depth + 1))
+            if depth + 1 > result.max_depth:
+                result.max_depth = depth + 1
+            if visitor.visit(succ_key, successor, depth + 1):
+                stop = True
+                break
+        result.transitions += enabled
+        if stop:
+            result.complete = False
+            break
+        visitor.expanded(key, state, enabled, edges)
+    result.seconds = time.monotonic() - start
+    if progress is not None:
+        progress(
+            Progress(
+                len(parents),
+                result.transitions,
+                len(frontier),
+                result.max_depth,
+                result.seconds,
+                max_states,
+            )
+        )
+    return result

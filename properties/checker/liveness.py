@@ -1,0 +1,197 @@
+"""EVENTUALLY properties under weak fairness: record the explored graph, then look for a lasso.
+
+A fair behaviour either runs forever or stops in a state where no fair action is enabled (a fair
+scheduler need never take a fault such as a crash, so it may stutter there; a terminal state is the
+special case with no action at all).  An infinite behaviour is weakly fair when no fair action is
+enabled in every state from some point on without being taken.  ``EVENTUALLY p`` is violated when
+some fair behaviour never reaches a state satisfying ``p``; within the subgraph of states where
+``p`` is false, reachable from an initial state through such states, that is either
+
+* a reachable stopping state (no fair action enabled), or
+* a reachable strongly connected component, with at least one internal edge, in which every fair
+  action enabled in all of its states labels an internal edge.  A behaviour that keeps touring all
+  of the component is then fair; no smaller cycle can be fairer, so the test is exact.
+
+Cost: unlike safety checking, this keeps the whole explored graph in memory (for each state its
+property bits and its edges as (action position, action id, successor) triples, roughly 100 bytes
+per edge plus 150 per state; networkx adds some hundreds of bytes per node of the p-false subgraph
+during the analysis), so it is only switched on when the model has EVENTUALLY properties.
+Actions are compared as values: weak fairness is about "the same action", so a model's actions
+should name what they do (thread 2 steps), not carry state.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Generic, TypeVar
+
+import networkx as nx
+
+from models.protocol import Model, Property
+
+from .explore import Edge
+
+S = TypeVar("S", bound=Hashable)
+A = TypeVar("A", bound=Hashable)
+
+
+@dataclass(frozen=True)
+class Lasso:
+    """Where a liveness counterexample goes, as replayable positions."""
+
+    init_position: int
+    moves: tuple[int, ...]
+    loop_index: int | None  # None: the behaviour stops in the last state
+
+
+class LivenessGraph(Generic[S, A]):
+    """The explored graph, kept as fingerprints and action ids while the search runs."""
+
+    def __init__(self, model: Model[S, A], properties: Sequence[Property[S]]) -> None:
+        self._model = model
+        self._properties = tuple(properties)
+        self.holds: dict[int, int] = {}  # bit i set: properties[i] holds in the state
+        self.edges: dict[int, tuple[tuple[int, int, int], ...]] = {}
+        self.initial: dict[
+            int, int
+        ] = {}  # initial state fingerprint -> position; the caller fills it
+        self._action_ids: dict[A, int] = {}
+        self._fair: list[bool] = []
+
+    def visit(self, key: int, state: S) -> None:
+        mask = 0
+        for bit, prop in enumerate(self._properties):
+            if prop.holds(state):
+                mask |= 1 << bit
+        self.holds[key] = mask
+
+    def expanded(self, key: int, edges: list[Edge[A]]) -> None:
+        ids = self._action_ids
+        recorded = []
+        for position, action, successor in edges:
+            aid = ids.get(action)
+            if aid is None:
+                aid = ids[action] = len(ids)
+                self._fair.append(self._model.is_fair(action))
+            recorded.append((position, aid, successor))
+        self.edges[key] = tuple(recorded)
+
+    def find_lasso(self, index: int) -> Lasso | None:
+        """A fair behaviour on which ``properties[index]`` never holds, or None."""
+        bit = 1 << index
+        edges, holds, fair = self.edges, self.holds, self._fair
+
+        def bad(key: int) -> bool:
+            return key in edges and not holds[key] & bit
+
+        prev: dict[int, tuple[int | None, int]] = {}
+        queue: deque[int] = deque()
+        for key, position in self.initial.items():
+            if bad(key) and key not in prev:
+                prev[key] = (None, position)
+                queue.append(key)
+        order: list[int] = []
+        while queue:
+            node = queue.popleft()
+            order.append(node)
+            if not any(fair[aid] for _, aid, _ in edges[node]):
+                return self._lasso(prev, node, [], None)
+            for position, _, succ in edges[node]:
+                if succ not in prev and bad(succ):
+                    prev[succ] = (node, position)
+                    queue.append(succ)
+        return self._fair_cycle(prev, order)
+
+    def _fair_cycle(
+        self, prev: dict[int, tuple[int | None, int]], order: list[int]
+    ) -> Lasso | None:
+        graph = nx.DiGraph()
+        graph.add_nodes_from(order)
+        for node in order:
+            for position, aid, succ in self.edges[node]:
+                if succ in prev:
+                    if graph.has_edge(node, succ):
+                        graph[node][succ]["moves"].append((position, aid))
+                    else:
+                        graph.add_edge(node, succ, moves=[(position, aid)])
+        rank = {node: i for i, node in enumerate(order)}
+        components = sorted(
+            nx.strongly_connected_components(graph), key=lambda c: min(rank[n] for n in c)
+        )
+        for component in components:
+            sub = graph.subgraph(component)
+            if sub.number_of_edges() == 0:
+                continue
+            taken = {aid for _, _, moves in sub.edges(data="moves") for _, aid in moves}
+            if self._always_enabled(component) <= taken:
+                entry = min(component, key=rank.__getitem__)
+                return self._lasso(prev, entry, self._tour(sub, entry), 0)
+        return None
+
+    def _always_enabled(self, nodes: Iterable[int]) -> set[int]:
+        """Fair action ids enabled in every one of ``nodes``."""
+        common: set[int] | None = None
+        for node in nodes:
+            here = {aid for _, aid, _ in self.edges[node] if self._fair[aid]}
+            common = here if common is None else common & here
+        return common or set()
+
+    def _tour(self, sub: nx.DiGraph, entry: int) -> list[int]:
+        """Action positions of a cycle from ``entry`` inside ``sub`` that is weakly fair: it takes
+        every fair action enabled in all the states it visits."""
+        moves: list[int] = []
+        visited, taken, here = {entry}, set(), entry
+
+        def walk(target: int) -> int:
+            nodes = nx.shortest_path(sub, here, target)
+            for a, b in pairwise(nodes):
+                position, aid = sub[a][b]["moves"][0]
+                moves.append(position)
+                taken.add(aid)
+                visited.add(b)
+            return target
+
+        while True:
+            missing = self._always_enabled(visited) - taken
+            if missing:
+                want = min(missing)
+                found = [
+                    (a, b, p)
+                    for a, b, ms in sub.edges(data="moves")
+                    for p, aid in ms
+                    if aid == want
+                ]
+                if found:
+                    a, b, position = found[0]
+                    here = walk(a)
+                    moves.append(position)
+                    taken.add(want)
+                    visited.add(b)
+                    here = b
+                else:  # never taken here, so some state of the component disables it: go there
+                    here = walk(next(n for n in sub if want not in self._always_enabled([n])))
+            elif here != entry:
+                here = walk(entry)
+            elif not moves:
+                here = next(iter(sub.successors(entry)))
+                position, aid = sub[entry][here]["moves"][0]
+                moves.append(position)
+                taken.add(aid)
+                visited.add(here)
+            else:
+                return moves
+
+    def _lasso(
+        self, prev: dict[int, tuple[int | None, int]], node: int, cycle: list[int], loop: int | None
+    ) -> Lasso:
+        prefix: list[int] = []
+        parent, position = prev[node]
+        while parent is not None:
+            prefix.append(position)
+            parent, position = prev[parent]
+        prefix.reverse()
+        loop_index = len(prefix) if loop is not None else None
+        return Lasso(position, tuple(prefix + cycle), loop_index)

@@ -1,0 +1,161 @@
+"""``check``: the one entry point that runs a strategy over a model and returns a ``CheckResult``.
+
+Breadth-first and depth-first search go through ``explore`` with a recorder that evaluates the
+properties on every new state and notes deadlocks; random walks live in ``random_walk``.  Paths are
+rebuilt at the end by replay, so only fingerprints are stored during the search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from typing import Generic, Literal, TypeVar
+
+from models.protocol import Expectation, Model, Property
+
+from .explore import Edge, Exploration, explore
+from .fingerprint import Fingerprint, fast_fingerprint
+from .liveness import Lasso, LivenessGraph
+from .path import Path, replay
+from .random_walk import random_walks
+from .result import CheckResult, Progress, PropertyResult, Statistics, Verdict
+
+S = TypeVar("S", bound=Hashable)
+A = TypeVar("A", bound=Hashable)
+
+Strategy = Literal["bfs", "dfs", "random"]
+
+_NO_LIVENESS_UNDER_SYMMETRY = (
+    "not checked: liveness under symmetry reduction would need the model to permute actions as "
+    "well as states; run again with symmetry=False"
+)
+
+
+class _Recorder(Generic[S, A]):
+    """Evaluates properties on each new state and notes deadlocks (a ``Visitor``)."""
+
+    def __init__(
+        self,
+        model: Model[S, A],
+        properties: Sequence[Property[S]],
+        liveness: LivenessGraph[S, A] | None,
+        stop_early: bool,
+        max_deadlock_paths: int,
+    ) -> None:
+        self._model = model
+        self._pending = [
+            (i, p.holds, p.expectation is Expectation.ALWAYS)
+            for i, p in enumerate(properties)
+            if p.expectation is not Expectation.EVENTUALLY
+        ]
+        self._liveness = liveness
+        self._stop_early = stop_early and liveness is None
+        self._max_deadlock_paths = max_deadlock_paths
+        self.found: dict[int, int] = {}  # property index -> fingerprint of its discovery
+        self.deadlocks: list[int] = []
+        self.deadlock_count = 0
+
+    def visit(self, key: int, state: S, depth: int) -> bool:
+        hit = False
+        for index, holds, always in self._pending:
+            if holds(state) != always:  # an ALWAYS that fails, or a SOMETIMES that holds
+                self.found[index] = key
+                hit = True
+        if hit:
+            self._pending = [p for p in self._pending if p[0] not in self.found]
+        if self._liveness is not None:
+            self._liveness.visit(key, state)
+        return self._stop_early and not self._pending
+
+    def expanded(self, key: int, state: S, enabled: int, edges: list[Edge[A]]) -> None:
+        if enabled == 0 and not self._model.is_final(state):
+            self.deadlock_count += 1
+            if len(self.deadlocks) < self._max_deadlock_paths:
+                self.deadlocks.append(key)
+        if self._liveness is not None:
+            self._liveness.expanded(key, edges)
+
+
+def check(
+    model: Model[S, A],
+    *,
+    strategy: Strategy = "bfs",
+    symmetry: bool = False,
+    max_states: int | None = None,
+    max_depth: int | None = None,
+    max_seconds: float | None = None,
+    walks: int = 100,
+    seed: int = 0,
+    fingerprint: Fingerprint = fast_fingerprint,
+    stop_early: bool = False,
+    max_deadlock_paths: int = 10,
+    progress: Callable[[Progress], None] | None = None,
+) -> CheckResult[S, A]:
+    """Check every property of ``model`` and look for deadlocks.
+
+    ``strategy``: ``"bfs"`` (shortest counterexamples), ``"dfs"``, or ``"random"`` (``walks``
+    seeded random walks of at most ``max_depth`` steps, 100 by default; it can find bugs but never
+    prove a property).  ``symmetry`` deduplicates states by ``model.representative``.  Any bound
+    (``max_states``, ``max_depth``, ``max_seconds``) that cuts the search makes undecided verdicts
+    ``UNKNOWN`` and ``complete`` false.  ``stop_early`` ends the search once every ALWAYS and
+    SOMETIMES property has its discovery (ignored when there are EVENTUALLY properties).
+    """
+    if strategy == "random":
+        return random_walks(
+            model, walks=walks, depth=100 if max_depth is None else max_depth, seed=seed,
+            fingerprint=fingerprint, max_seconds=max_seconds,
+            max_deadlock_paths=max_deadlock_paths, progress=progress,
+        )  # fmt: skip
+    if strategy not in ("bfs", "dfs"):
+        raise ValueError(f"unknown strategy {strategy!r}: use 'bfs', 'dfs' or 'random'")
+    properties = list(model.properties())
+    eventually = [p for p in properties if p.expectation is Expectation.EVENTUALLY]
+    liveness = LivenessGraph(model, eventually) if eventually and not symmetry else None
+    recorder = _Recorder(model, properties, liveness, stop_early, max_deadlock_paths)
+    run = explore(
+        model, recorder, depth_first=strategy == "dfs", symmetry=symmetry, fingerprint=fingerprint,
+        max_states=max_states, max_depth=max_depth, max_seconds=max_seconds,
+        record_edges=liveness is not None, progress=progress,
+    )  # fmt: skip
+    if liveness is not None:
+        liveness.initial = {k: pos for k, (parent, pos) in run.parents.items() if parent is None}
+    results = []
+    for index, prop in enumerate(properties):
+        if prop.expectation is not Expectation.EVENTUALLY:
+            key = recorder.found.get(index)
+            path = None if key is None else _path_to(model, run, key)
+            verdict = Verdict.decide(prop.expectation, path is not None, run.complete)
+            results.append(PropertyResult(prop, verdict, path))
+        elif liveness is None:
+            results.append(PropertyResult(prop, Verdict.UNKNOWN, None, _NO_LIVENESS_UNDER_SYMMETRY))
+        else:
+            lasso = liveness.find_lasso(eventually.index(prop))
+            path = None if lasso is None else _lasso_path(model, run, lasso)
+            verdict = Verdict.decide(prop.expectation, path is not None, run.complete)
+            results.append(PropertyResult(prop, verdict, path))
+    stats = Statistics(
+        strategy, len(run.parents), run.transitions, run.max_depth, run.seconds,
+        run.bytes_per_state(),
+    )  # fmt: skip
+    deadlocks = tuple(_path_to(model, run, key) for key in recorder.deadlocks)
+    return CheckResult(tuple(results), deadlocks, recorder.deadlock_count, stats, run.complete)
+
+
+def _path_to(model: Model[S, A], run: Exploration[S, A], key: int) -> Path[S, A]:
+    path: Path[S, A] = replay(model, *run.chain(key))
+    if run.key_of(path.last) != key:
+        raise RuntimeError(
+            "replaying the recorded actions did not reach the recorded state: the model must be "
+            "deterministic (init_states, actions and next_state give the same results every call)"
+        )
+    return path
+
+
+def _lasso_path(model: Model[S, A], run: Exploration[S, A], lasso: Lasso) -> Path[S, A]:
+    path: Path[S, A] = replay(model, lasso.init_position, lasso.moves, lasso.loop_index)
+    if lasso.loop_index is not None and run.key_of(path.last) != run.key_of(
+        path.steps[lasso.loop_index].state
+    ):
+        raise RuntimeError(
+            "replaying a lasso did not close its loop: the model is not deterministic"
+        )
+    return path
