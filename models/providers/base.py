@@ -1,0 +1,206 @@
+"""What every service provider has in common: its catalog entry and the data path.
+
+A provider is a stateless policy object; whatever it must remember across calls and processes
+(the non-IFS share records) lives in its slot of ``World.providers``.  The data-path calls act on
+the underlying socket a descriptor names, so every descriptor of a shared socket sees the same
+state (R6) and the same event registration (R8).  Subclasses implement socket creation,
+duplication and close, the calls where IFS and non-IFS providers differ (R4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from typing import TYPE_CHECKING, NamedTuple
+
+from models.calls import FD_ALL_EVENTS, KNOWN_OPTIONS, WSPSocket
+from models.errors import WSAError
+from models.state import (
+    AF_INET,
+    IPPROTO_TCP,
+    SOCK_STREAM,
+    Handle,
+    ProtocolInfo,
+    Result,
+    Sock,
+    SocketStatus,
+    World,
+    fail,
+)
+
+if TYPE_CHECKING:
+    from models.semantics import Semantics
+
+OK_NONE = Result(WSAError.NO_ERROR, None)
+
+
+class PendingClaim(NamedTuple):
+    """A protocol info a provider has issued and not yet seen claimed."""
+
+    sock: int
+    target_pid: int
+    holds_ref: bool
+
+
+class Provider:
+    """Base class of service providers; ``catalog_id`` is its WSAPROTOCOL_INFO catalog entry."""
+
+    name = "provider"
+    catalog_id = 0
+    service_flags1 = 0
+
+    def __init__(self, name: str | None = None, catalog_id: int | None = None) -> None:
+        if name is not None:
+            self.name = name
+        if catalog_id is not None:
+            self.catalog_id = catalog_id
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.name!r}, {self.catalog_id})"
+
+    # --- provider state ----------------------------------------------------------------------
+    def initial_state(self) -> Hashable:
+        return ()
+
+    def pending_claims(self, state: Hashable) -> Iterable[PendingClaim]:
+        """Protocol infos issued and not yet claimed, as this provider's own state records them."""
+        return ()
+
+    def on_process_exit(self, sem: Semantics, w: World, slot: int) -> World:
+        """Called after the kernel's rundown of ``slot``: a provider service's cleanup hook."""
+        return w
+
+    # --- catalog -----------------------------------------------------------------------------
+    def protocol_info(self, reserved: int) -> ProtocolInfo:
+        """The WSAPROTOCOL_INFO of this catalog entry, with ``dwProviderReserved`` set (M2)."""
+        return ProtocolInfo(
+            self.service_flags1,
+            self.catalog_id,
+            (self.catalog_id,),
+            AF_INET,
+            SOCK_STREAM,
+            IPPROTO_TCP,
+            reserved,
+        )
+
+    def supports(self, call: WSPSocket | ProtocolInfo) -> WSAError:
+        """Check the (family, type, protocol) triple of a creation request."""
+        if call.address_family != AF_INET:
+            return WSAError.WSAEAFNOSUPPORT
+        if call.socket_type != SOCK_STREAM or call.protocol != IPPROTO_TCP:
+            return WSAError.WSAEINVAL
+        return WSAError.NO_ERROR
+
+    # --- differing SPI calls ---------------------------------------------------------------
+    def socket(self, sem: Semantics, w: World, slot: int, call: WSPSocket) -> tuple[World, Result]:
+        raise NotImplementedError
+
+    def socket_from_info(
+        self, sem: Semantics, w: World, slot: int, info: ProtocolInfo
+    ) -> tuple[World, Result]:
+        raise NotImplementedError
+
+    def duplicate(
+        self, sem: Semantics, w: World, slot: int, d: Handle, pid: int
+    ) -> tuple[World, Result]:
+        raise NotImplementedError
+
+    def close(self, sem: Semantics, w: World, slot: int, d: Handle) -> tuple[World, Result]:
+        raise NotImplementedError
+
+    def socket_of(self, sem: Semantics, w: World, slot: int, d: Handle) -> int | None:
+        """The underlying socket a descriptor names, found the provider's own way."""
+        raise NotImplementedError
+
+    # --- the data path, common to all providers (R6, R8, R9) ---------------------------------
+    def _live_socket(
+        self, sem: Semantics, w: World, slot: int, d: Handle
+    ) -> tuple[int, Sock] | None:
+        index = self.socket_of(sem, w, slot, d)
+        if index is None or not 0 <= index < len(w.sockets):
+            return None
+        sock = w.sockets[index]
+        if sock.status is SocketStatus.CLOSED:
+            return None
+        return index, sock
+
+    def connect(self, sem: Semantics, w: World, slot: int, d: Handle) -> tuple[World, Result]:
+        found = self._live_socket(sem, w, slot, d)
+        if found is None:
+            return w, fail(WSAError.WSAENOTSOCK)
+        index, sock = found
+        if sock.status is SocketStatus.CONNECTED:
+            return w, fail(WSAError.WSAEISCONN)
+        # The peer greets on connect, so there is one message to read.
+        sock = sock._replace(status=SocketStatus.CONNECTED, inbox=1)
+        return sem.kernel.update_socket(w, index, sock), OK_NONE
+
+    def send(self, sem: Semantics, w: World, slot: int, d: Handle) -> tuple[World, Result]:
+        found = self._live_socket(sem, w, slot, d)
+        if found is None:
+            return w, fail(WSAError.WSAENOTSOCK)
+        index, sock = found
+        if sock.status is not SocketStatus.CONNECTED:
+            return w, fail(WSAError.WSAENOTCONN)
+        return sem.kernel.update_socket(w, index, sock._replace(sent=sock.sent + 1)), OK_NONE
+
+    def recv(self, sem: Semantics, w: World, slot: int, d: Handle) -> tuple[World, Result]:
+        found = self._live_socket(sem, w, slot, d)
+        if found is None:
+            return w, fail(WSAError.WSAENOTSOCK)
+        index, sock = found
+        if sock.status is not SocketStatus.CONNECTED:
+            return w, fail(WSAError.WSAENOTCONN)
+        if sock.inbox == 0:
+            return w, fail(WSAError.WSAEWOULDBLOCK)
+        sock = sock._replace(inbox=sock.inbox - 1)
+        return sem.kernel.update_socket(w, index, sock), Result(WSAError.NO_ERROR, 1)
+
+    def option_key(self, slot: int, d: Handle, option: int) -> int:
+        """Where an option is stored in the socket; a correct provider keys by option alone."""
+        return option
+
+    def setsockopt(
+        self, sem: Semantics, w: World, slot: int, d: Handle, option: int, value: int
+    ) -> tuple[World, Result]:
+        found = self._live_socket(sem, w, slot, d)
+        if found is None:
+            return w, fail(WSAError.WSAENOTSOCK)
+        if option not in KNOWN_OPTIONS:
+            return w, fail(WSAError.WSAENOPROTOOPT)
+        if value < 0:
+            return w, fail(WSAError.WSAEINVAL)
+        index, sock = found
+        key = self.option_key(slot, d, option)
+        options = tuple(sorted((*(kv for kv in sock.options if kv[0] != key), (key, value))))
+        sock = sock._replace(options=options, last_set=(option, value))
+        return sem.kernel.update_socket(w, index, sock), OK_NONE
+
+    def getsockopt(
+        self, sem: Semantics, w: World, slot: int, d: Handle, option: int
+    ) -> tuple[World, Result]:
+        found = self._live_socket(sem, w, slot, d)
+        if found is None:
+            return w, fail(WSAError.WSAENOTSOCK)
+        if option not in KNOWN_OPTIONS:
+            return w, fail(WSAError.WSAENOPROTOOPT)
+        key = self.option_key(slot, d, option)
+        value = next((v for k, v in found[1].options if k == key), 0)
+        return w, Result(WSAError.NO_ERROR, value)
+
+    def register_events(
+        self, sock: Sock, pid: int, d: Handle, mask: int
+    ) -> tuple[tuple[int, int, int], ...]:
+        """R8: a new registration through any descriptor cancels the earlier one."""
+        return () if mask == 0 else ((pid, d.value, mask),)
+
+    def event_select(
+        self, sem: Semantics, w: World, slot: int, d: Handle, mask: int
+    ) -> tuple[World, Result]:
+        found = self._live_socket(sem, w, slot, d)
+        if found is None:
+            return w, fail(WSAError.WSAENOTSOCK)
+        if mask & ~FD_ALL_EVENTS or mask < 0:
+            return w, fail(WSAError.WSAEINVAL)
+        index, sock = found
+        events = self.register_events(sock, w.procs[slot].pid, d, mask)
+        return sem.kernel.update_socket(w, index, sock._replace(events=events)), OK_NONE

@@ -1,0 +1,72 @@
+"""The IFS base provider (M3): descriptors are real kernel handles.
+
+Duplication is ``DuplicateHandle`` into the target at once; the target-side value travels in
+``dwProviderReserved``; the target's ``WSPSocket`` finds that pending handle in its own table and
+hands it out through ``WPUModifyIFSHandle``.  The cost M3 asks us to show: if the protocol info
+never arrives, the duplicated handle holds its reference until the target exits.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from models.calls import WSPSocket
+from models.errors import WSAError
+from models.kernel import find_handle
+from models.providers.base import Provider
+from models.state import XP1_IFS_HANDLES, Handle, HandleKind, ProtocolInfo, Result, World, fail
+
+if TYPE_CHECKING:
+    from models.semantics import Semantics
+
+
+class IfsProvider(Provider):
+    name = "ifs"
+    catalog_id = 1001
+    service_flags1 = XP1_IFS_HANDLES
+
+    def socket(self, sem: Semantics, w: World, slot: int, call: WSPSocket) -> tuple[World, Result]:
+        error = self.supports(call)
+        if error:
+            return w, fail(error)
+        w1, index = sem.kernel.new_socket(w, self.catalog_id)
+        w1, value = sem.kernel.add_handle(w1, slot, index, self.catalog_id, HandleKind.PENDING)
+        if isinstance(value, WSAError):
+            return w, fail(value)  # nothing was made: no socket without a reference
+        return self.hand_out(sem, w1, slot, value)
+
+    def hand_out(self, sem: Semantics, w: World, slot: int, value: int) -> tuple[World, Result]:
+        """R4: the client only ever sees the handle after WPUModifyIFSHandle."""
+        return sem.switch.modify_ifs_handle(w, slot, self.catalog_id, value)
+
+    def duplicate(
+        self, sem: Semantics, w: World, slot: int, d: Handle, pid: int
+    ) -> tuple[World, Result]:
+        target = sem.kernel.live_slot(w, pid)
+        if target is None:
+            return w, fail(WSAError.WSAEINVAL)
+        w, value = sem.kernel.duplicate_handle(w, slot, d.value, target, HandleKind.PENDING)
+        if isinstance(value, WSAError):
+            return w, fail(value)
+        return w, Result(WSAError.NO_ERROR, self.protocol_info(value))
+
+    def socket_from_info(
+        self, sem: Semantics, w: World, slot: int, info: ProtocolInfo
+    ) -> tuple[World, Result]:
+        error = self.supports(info)
+        if error:
+            return w, fail(error)
+        handle = find_handle(w.procs[slot], info.provider_reserved)
+        # R2: once claimed the handle is a descriptor, no longer PENDING, so a replay fails.
+        if handle is None or not self.claimable(handle):
+            return w, fail(WSAError.WSAEINVAL)
+        return self.hand_out(sem, w, slot, handle.value)
+
+    def claimable(self, handle: Handle) -> bool:
+        return handle.kind is HandleKind.PENDING and handle.catalog == self.catalog_id
+
+    def close(self, sem: Semantics, w: World, slot: int, d: Handle) -> tuple[World, Result]:
+        return sem.kernel.close_handle(w, slot, d.value), Result(WSAError.NO_ERROR, None)
+
+    def socket_of(self, sem: Semantics, w: World, slot: int, d: Handle) -> int | None:
+        return d.obj

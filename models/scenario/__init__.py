@@ -1,0 +1,53 @@
+"""The seed's handoff scenario: programs for the source and target threads, IPC, and faults."""
+
+from models.scenario.actions import (
+    Action,
+    Crash,
+    Deliver,
+    Duplicate,
+    Effect,
+    Exhaust,
+    Lose,
+    Reorder,
+    ReusePid,
+    Step,
+    Timeout,
+)
+from models.scenario.config import PROVIDER_NAMES, Faults, ScenarioConfig
+from models.scenario.messages import Channel, Direction, Kind, Message
+from models.scenario.model import HandoffModel, Programs
+from models.scenario.state import (
+    DONE,
+    HandoffState,
+    SourceRegs,
+    StrangerRegs,
+    TargetRegs,
+)
+
+__all__ = [
+    "DONE",
+    "PROVIDER_NAMES",
+    "Action",
+    "Channel",
+    "Crash",
+    "Deliver",
+    "Direction",
+    "Duplicate",
+    "Effect",
+    "Exhaust",
+    "Faults",
+    "HandoffModel",
+    "HandoffState",
+    "Kind",
+    "Lose",
+    "Message",
+    "Programs",
+    "Reorder",
+    "ReusePid",
+    "ScenarioConfig",
+    "SourceRegs",
+    "Step",
+    "StrangerRegs",
+    "TargetRegs",
+    "Timeout",
+]

@@ -1,0 +1,109 @@
+"""The actions of the handoff model: a thread's next step, an IPC delivery, and faults (M5).
+
+Each is a small frozen record; its ``str`` is what the checker prints on a counterexample path.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from models.errors import WSAError
+from models.scenario.messages import Direction
+
+
+class Step(NamedTuple):
+    """Thread ``thread`` of the process in ``slot`` takes its next step (``target`` selects which
+    target the source serves, M7; -1 otherwise)."""
+
+    slot: int
+    thread: int
+    label: str
+    target: int = -1
+
+    def __str__(self) -> str:
+        on = f" [target {self.target}]" if self.target >= 0 else ""
+        return f"P{self.slot}.T{self.thread}: {self.label}{on}"
+
+
+class Deliver(NamedTuple):
+    chan: int
+    direction: Direction
+
+    def __str__(self) -> str:
+        return f"ipc{self.chan}: deliver {self.direction.name}"
+
+
+class Timeout(NamedTuple):
+    slot: int
+    thread: int
+    target: int = -1
+
+    def __str__(self) -> str:
+        on = f" [target {self.target}]" if self.target >= 0 else ""
+        return f"P{self.slot}.T{self.thread}: receive times out{on}"
+
+
+class Crash(NamedTuple):
+    slot: int
+
+    def __str__(self) -> str:
+        return f"fault: P{self.slot} crashes"
+
+
+class Lose(NamedTuple):
+    chan: int
+    direction: Direction
+    on_wire: bool
+    position: int
+
+    def __str__(self) -> str:
+        return f"fault: ipc{self.chan} {self.direction.name} loses message {self.position}"
+
+
+class Duplicate(NamedTuple):
+    chan: int
+    direction: Direction
+    on_wire: bool
+    position: int
+
+    def __str__(self) -> str:
+        return f"fault: ipc{self.chan} {self.direction.name} duplicates message {self.position}"
+
+
+class Reorder(NamedTuple):
+    chan: int
+    direction: Direction
+    on_wire: bool
+
+    def __str__(self) -> str:
+        return f"fault: ipc{self.chan} {self.direction.name} swaps its first two messages"
+
+
+class ReusePid(NamedTuple):
+    dead_slot: int
+
+    def __str__(self) -> str:
+        return f"fault: a new process reuses the pid of P{self.dead_slot}"
+
+
+class Exhaust(NamedTuple):
+    slot: int
+    error: WSAError = WSAError.WSAENOBUFS
+
+    def __str__(self) -> str:
+        return f"fault: P{self.slot}'s next allocation fails with {self.error}"
+
+
+Action = Step | Deliver | Timeout | Crash | Lose | Duplicate | Reorder | ReusePid | Exhaust
+FAULTS = (Crash, Lose, Duplicate, Reorder, ReusePid, Exhaust, Timeout)
+
+
+class Effect(NamedTuple):
+    """What an action did, for traces: the seed's step number (0 for none), the call and result."""
+
+    slot: int
+    thread: int
+    seed_step: int
+    call: str
+    result: str
+    descriptor: int = 0

@@ -1,0 +1,68 @@
+"""The handoff scenario's parameters: who takes part, which provider, which faults may happen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from models.errors import ModelError
+
+PROVIDER_NAMES = ("ifs", "non-ifs", "non-ifs-claim")
+
+
+@dataclass(frozen=True)
+class Faults:
+    """How many faults of each kind (M5) a behaviour may contain; zero switches a kind off."""
+
+    crash: int = 0  # a source or target process crashes at any step (kernel rundown, R11)
+    lose: int = 0  # an IPC message disappears
+    duplicate: int = 0  # an IPC message arrives twice
+    reorder: int = 0  # two IPC messages swap places
+    reuse_pid: int = 0  # a new process gets the pid of an exited target
+    exhaust: int = 0  # the next allocating call of a process fails with WSAENOBUFS
+
+    @property
+    def any(self) -> bool:
+        return any(vars(self).values())
+
+    def validate(self) -> None:
+        for name, count in vars(self).items():
+            if not isinstance(count, int) or count < 0:
+                raise ModelError(f"fault budget {name} must be a whole number >= 0, got {count!r}")
+
+
+@dataclass(frozen=True)
+class ScenarioConfig:
+    """One handoff: a source, ``targets`` targets, each with ``threads`` threads.
+
+    ``ack``: the source waits for the target's acknowledgement before it closes (step 10).
+    ``pin``: the source opens a handle to each target process once it knows its pid, so the pid
+    cannot be reused while the handoff is under way.  ``stranger``: an unrelated process that
+    tries forged protocol infos.  ``explicit_delivery``: IPC messages travel on a wire and arrive
+    by a separate delivery action (the simulator uses it to give deliveries a delay).
+    ``timeouts``: a blocked receive may give up; on by default when messages can be lost.
+    """
+
+    provider: str = "ifs"
+    targets: int = 1
+    threads: int = 1
+    ack: bool = True
+    pin: bool = True
+    stranger: bool = False
+    faults: Faults = field(default_factory=Faults)
+    explicit_delivery: bool = False
+    timeouts: bool | None = None
+    variant: str = "correct"
+
+    def __post_init__(self) -> None:
+        if self.targets < 1:
+            raise ModelError(f"--targets must be at least 1, got {self.targets}")
+        if self.threads < 1:
+            raise ModelError(f"--threads must be at least 1, got {self.threads}")
+        self.faults.validate()
+
+    @property
+    def timeouts_on(self) -> bool:
+        return self.faults.lose > 0 if self.timeouts is None else self.timeouts
+
+    def with_(self, **changes: object) -> ScenarioConfig:
+        return replace(self, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,243 @@
+"""The handoff scenario as a ``Model``: the state space the checker explores and the simulator runs.
+
+Slot 0 is the source, slots 1..k the targets, then an optional stranger; a fault that reuses a
+pid adds a stranger slot.  Actions are the enabled steps of every thread, IPC deliveries (with
+explicit delivery), and faults within the configured budget (M5).  ``execute`` also returns what
+the action did, for traces; ``next_state`` is its first half.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from models.errors import ModelError, WSAError
+from models.kernel import replace_at
+from models.protocol import Property
+from models.providers import Provider
+from models.scenario.actions import (
+    Action,
+    Crash,
+    Deliver,
+    Duplicate,
+    Effect,
+    Exhaust,
+    Lose,
+    Reorder,
+    ReusePid,
+    Step,
+    Timeout,
+)
+from models.scenario.config import ScenarioConfig
+from models.scenario.messages import Channel, Direction
+from models.scenario.roles.common import Outcome
+from models.scenario.roles.source import SourceProgram
+from models.scenario.roles.stranger import StrangerProgram
+from models.scenario.roles.target import TargetProgram
+from models.scenario.state import (
+    DONE,
+    MAIN,
+    HandoffState,
+    Regs,
+    SourceRegs,
+    StrangerRegs,
+    TargetRegs,
+)
+from models.semantics import Semantics
+
+CRASH, LOSE, DUPLICATE, REORDER, REUSE_PID, EXHAUST = range(6)
+
+
+class Program(Protocol):
+    def steps(self, m: HandoffModel, s: HandoffState, slot: int) -> list[Step]: ...
+    def timeouts(self, m: HandoffModel, s: HandoffState, slot: int) -> list[Timeout]: ...
+    def run(self, m: HandoffModel, s: HandoffState, step: Step) -> Outcome: ...
+
+
+@dataclass(frozen=True)
+class Programs:
+    """The three roles' programs; a protocol variant swaps one of them."""
+
+    source: SourceProgram = field(default_factory=SourceProgram)
+    target: TargetProgram = field(default_factory=TargetProgram)
+    stranger: StrangerProgram = field(default_factory=StrangerProgram)
+
+
+class HandoffModel:
+    """The seed's handoff, parametrised by ``ScenarioConfig``, over a ``Semantics``."""
+
+    def __init__(
+        self,
+        config: ScenarioConfig | None = None,
+        semantics: Semantics | None = None,
+        programs: Programs | None = None,
+        properties: Sequence[Property[HandoffState]] = (),
+    ) -> None:
+        self.config = config or ScenarioConfig()
+        self.semantics = semantics or Semantics()
+        self.programs = programs or Programs()
+        self.provider: Provider = self.semantics.provider_named(self.config.provider)
+        self.catalog_id = self.provider.catalog_id
+        self.source_slot = 0
+        self._properties = tuple(properties)
+
+    def with_properties(self, properties: Sequence[Property[HandoffState]]) -> HandoffModel:
+        return HandoffModel(self.config, self.semantics, self.programs, properties)
+
+    def target_slot(self, k: int) -> int:
+        return 1 + k
+
+    def target_slots(self) -> range:
+        return range(1, 1 + self.config.targets)
+
+    # --- Model protocol ------------------------------------------------------------------------
+    def init_states(self) -> Sequence[HandoffState]:
+        cfg = self.config
+        sem = self.semantics
+        w = sem.initial_world()
+        regs: list[Regs] = []
+        w, _ = sem.spawn(w, cfg.threads)
+        regs.append(self.programs.source.initial_regs(cfg.threads, cfg.targets))
+        for k in range(cfg.targets):
+            w, _ = sem.spawn(w, cfg.threads)
+            regs.append(self.programs.target.initial_regs(cfg.threads, k))
+        if cfg.stranger:
+            w, _ = sem.spawn(w, 1)
+            regs.append(self.programs.stranger.initial_regs(1))
+        f = cfg.faults
+        budget = (f.crash, f.lose, f.duplicate, f.reorder, f.reuse_pid, f.exhaust)
+        chans = tuple(Channel.fresh() for _ in range(cfg.targets))
+        return (HandoffState(w, tuple(regs), chans, budget, False, False),)
+
+    def program(self, regs: Regs) -> Program:
+        if isinstance(regs, SourceRegs):
+            return self.programs.source
+        if isinstance(regs, TargetRegs):
+            return self.programs.target
+        return self.programs.stranger
+
+    def actions(self, state: HandoffState) -> list[Action]:
+        out: list[Action] = []
+        procs = state.world.procs
+        for slot, regs in enumerate(state.regs):
+            if procs[slot].alive:
+                out.extend(self.program(regs).steps(self, state, slot))
+        if self.config.explicit_delivery:
+            for k, chan in enumerate(state.chans):
+                for d in Direction:
+                    if chan.wire[d]:
+                        out.append(Deliver(k, d))
+        if self.config.timeouts_on:
+            for slot, regs in enumerate(state.regs):
+                if procs[slot].alive:
+                    out.extend(self.program(regs).timeouts(self, state, slot))
+        out.extend(self.fault_actions(state))
+        return out
+
+    def fault_actions(self, state: HandoffState) -> list[Action]:
+        out: list[Action] = []
+        budget = state.budget
+        procs = state.world.procs
+        actors = [0, *self.target_slots()]
+        running = [s for s in actors if procs[s].alive and state.regs[s].pcs[MAIN] != DONE]
+        if budget[CRASH]:
+            out.extend(Crash(s) for s in running)
+        if budget[EXHAUST]:
+            out.extend(Exhaust(s) for s in running if procs[s].fail_next is WSAError.NO_ERROR)
+        for k, chan in enumerate(state.chans):
+            for d in Direction:
+                for on_wire, queue in ((False, chan.inbox[d]), (True, chan.wire[d])):
+                    if budget[LOSE]:
+                        out.extend(Lose(k, d, on_wire, i) for i in range(len(queue)))
+                    if budget[DUPLICATE]:
+                        out.extend(Duplicate(k, d, on_wire, i) for i in range(len(queue)))
+                    if budget[REORDER] and len(queue) >= 2:
+                        out.append(Reorder(k, d, on_wire))
+        if budget[REUSE_PID]:
+            kernel = self.semantics.kernel
+            for s in self.target_slots():
+                if not procs[s].alive and kernel.pid_reusable(state.world, procs[s].pid):
+                    out.append(ReusePid(s))
+        return out
+
+    def next_state(self, state: HandoffState, action: Action) -> HandoffState:
+        return self.execute(state, action)[0]
+
+    def execute(self, state: HandoffState, action: Action) -> Outcome:
+        """Apply an enabled action; return the new state and what happened, for traces."""
+        if isinstance(action, Step):
+            return self.program(state.regs[action.slot]).run(self, state, action)
+        if isinstance(action, Deliver):
+            chan = state.chans[action.chan].deliver(action.direction)
+            state = state._replace(chans=replace_at(state.chans, action.chan, chan))
+            return state, Effect(-1, -1, 0, str(action), "delivered")
+        if isinstance(action, Timeout):
+            prog = self.program(state.regs[action.slot])
+            state = state._replace(faulted=True)
+            assert isinstance(prog, SourceProgram | TargetProgram)
+            return prog.time_out(self, state, action)
+        return self.inject(state, action)
+
+    def inject(self, state: HandoffState, action: Action) -> Outcome:
+        """Apply a fault (M5); every fault spends its budget and marks the behaviour faulted."""
+        sem = self.semantics
+        s = state._replace(faulted=True)
+        effect = Effect(getattr(action, "slot", -1), -1, 0, str(action), "fault")
+        if isinstance(action, Crash):
+            s = self.spend(s, CRASH)
+            return s._replace(world=sem.exit_process(s.world, action.slot)), effect
+        if isinstance(action, Exhaust):
+            s = self.spend(s, EXHAUST)
+            return s._replace(world=sem.inject_failure(s.world, action.slot, action.error)), effect
+        if isinstance(action, ReusePid):
+            s = self.spend(s, REUSE_PID)
+            pid = s.world.procs[action.dead_slot].pid
+            w, _ = sem.spawn(s.world, 1, pid)
+            regs = (*s.regs, self.programs.stranger.initial_regs(1))
+            return s._replace(world=w, regs=regs), effect
+        if isinstance(action, Lose | Duplicate | Reorder):
+            return self.disturb(s, action), effect
+        raise ModelError(f"not an action of the handoff model: {action!r}")
+
+    def spend(self, s: HandoffState, kind: int) -> HandoffState:
+        return s._replace(budget=replace_at(s.budget, kind, s.budget[kind] - 1))
+
+    def disturb(self, s: HandoffState, action: Lose | Duplicate | Reorder) -> HandoffState:
+        chan = s.chans[action.chan]
+        field_name = "wire" if action.on_wire else "inbox"
+        pair = getattr(chan, field_name)
+        queue = pair[action.direction]
+        if isinstance(action, Lose):
+            s = self.spend(s, LOSE)
+            queue = queue[: action.position] + queue[action.position + 1 :]
+        elif isinstance(action, Duplicate):
+            s = self.spend(s, DUPLICATE)
+            queue = queue[: action.position + 1] + queue[action.position :]
+        else:
+            s = self.spend(s, REORDER)
+            queue = (queue[1], queue[0], *queue[2:])
+        pair = replace_at(pair, action.direction, queue)
+        chan = chan._replace(**{field_name: pair})
+        return s._replace(chans=replace_at(s.chans, action.chan, chan))
+
+    def properties(self) -> Sequence[Property[HandoffState]]:
+        return self._properties
+
+    def is_final(self, state: HandoffState) -> bool:
+        """Quiescence: every thread of every live process has finished its program."""
+        procs = state.world.procs
+        return all(
+            not procs[slot].alive or all(pc == DONE for pc in regs.pcs)
+            for slot, regs in enumerate(state.regs)
+        )
+
+    def is_fair(self, action: Action) -> bool:
+        return isinstance(action, Step | Deliver)
+
+    def representative(self, state: HandoffState) -> HandoffState:
+        return state
+
+
+def stranger_slots(model: HandoffModel, state: HandoffState) -> list[int]:
+    return [i for i, r in enumerate(state.regs) if isinstance(r, StrangerRegs)]

@@ -1,0 +1,289 @@
+"""The source process's program: steps 1, 2, 4, 5, 6 and 10 of the seed's table.
+
+The main thread creates and connects the socket, then serves each target in any order it can
+(M7): ask for its pid, pin the pid with a process handle, duplicate, send the info, await the
+acknowledgement.  It closes its descriptor only when every target is served and its helper
+threads are done.  Helper threads use the descriptor too (R5).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+from models.calls import (
+    FD_CLOSE,
+    FD_READ,
+    SO_KEEPALIVE,
+    WSPCloseSocket,
+    WSPConnect,
+    WSPDuplicateSocket,
+    WSPEventSelect,
+    WSPSetSockOpt,
+    WSPSocket,
+)
+from models.errors import WSAError
+from models.kernel import find_handle, replace_at
+from models.scenario.actions import Effect, Step, Timeout
+from models.scenario.messages import Direction, Kind, Message
+from models.scenario.roles.common import (
+    Outcome,
+    all_done,
+    call,
+    close_end,
+    note,
+    peer_gone,
+    readable,
+    send,
+    set_pc,
+    set_regs,
+    take,
+)
+from models.scenario.state import DONE, MAIN, HandoffState, SourceRegs
+from models.state import ProtocolInfo
+
+if TYPE_CHECKING:
+    from models.scenario.model import HandoffModel
+
+
+class Pc(IntEnum):
+    SOCKET = 0
+    CONNECT = 1
+    OPTION = 2
+    EVENTS = 3
+    SERVE = 4
+    JOIN = 5
+    CLOSE = 6
+    UNPIN = 7
+
+
+class Phase(IntEnum):
+    """How far the source got with one target."""
+
+    REQUEST = 0
+    AWAIT_PID = 1
+    PIN = 2
+    DUPLICATE = 3
+    SEND_INFO = 4
+    AWAIT_ACK = 5
+    SERVED = 6
+
+
+PHASE_LABELS = {
+    Phase.REQUEST: (2, "send PID_REQUEST"),
+    Phase.AWAIT_PID: (4, "receive PID_REPLY"),
+    Phase.PIN: (4, "OpenProcess(target)"),
+    Phase.DUPLICATE: (5, "WSPDuplicateSocket"),
+    Phase.SEND_INFO: (6, "send INFO"),
+    Phase.AWAIT_ACK: (10, "receive ACK"),
+}
+MAIN_LABELS = {
+    Pc.SOCKET: (1, "WSPSocket"),
+    Pc.CONNECT: (1, "WSPConnect"),
+    Pc.OPTION: (1, "WSPSetSockOpt"),
+    Pc.EVENTS: (1, "WSPEventSelect"),
+    Pc.JOIN: (10, "join helper threads"),
+    Pc.CLOSE: (10, "WSPCloseSocket"),
+    Pc.UNPIN: (10, "CloseHandle(target process)"),
+}
+AWAITING = (Phase.AWAIT_PID, Phase.AWAIT_ACK)
+
+
+class SourceProgram:
+    """The correct source.  Variants subclass it and override one decision."""
+
+    def initial_regs(self, threads: int, targets: int) -> SourceRegs:
+        return SourceRegs(
+            (0,) * threads, 0, -1, (Phase.REQUEST,) * targets, (0,) * targets,
+            (0,) * targets, (None,) * targets, False, 0,
+        )  # fmt: skip
+
+    # --- enabled steps -------------------------------------------------------------------------
+    def steps(self, m: HandoffModel, s: HandoffState, slot: int) -> list[Step]:
+        regs = s.regs[slot]
+        assert isinstance(regs, SourceRegs)
+        out: list[Step] = []
+        pc = regs.pcs[MAIN]
+        if pc == Pc.SERVE:
+            for k, phase in enumerate(regs.phases):
+                if phase == Phase.SERVED:
+                    continue
+                if phase in AWAITING and not self._can_receive(m, s, k):
+                    continue
+                out.append(Step(slot, MAIN, PHASE_LABELS[Phase(phase)][1], k))
+        elif pc == Pc.JOIN:
+            if self.helpers_done(regs):
+                out.append(Step(slot, MAIN, MAIN_LABELS[Pc.JOIN][1]))
+        elif pc != DONE:
+            out.append(Step(slot, MAIN, MAIN_LABELS[Pc(pc)][1]))
+        for t in range(1, len(regs.pcs)):
+            if regs.pcs[t] == DONE:
+                continue
+            if regs.sock and regs.pcs[MAIN] > Pc.CONNECT:
+                out.append(Step(slot, t, "WSPSetSockOpt"))
+            elif regs.pcs[MAIN] == DONE:
+                out.append(Step(slot, t, "exit"))
+        return out
+
+    def timeouts(self, m: HandoffModel, s: HandoffState, slot: int) -> list[Timeout]:
+        regs = s.regs[slot]
+        assert isinstance(regs, SourceRegs)
+        if regs.pcs[MAIN] != Pc.SERVE:
+            return []
+        return [
+            Timeout(slot, MAIN, k)
+            for k, phase in enumerate(regs.phases)
+            if phase in AWAITING and not self._can_receive(m, s, k)
+        ]
+
+    def _can_receive(self, m: HandoffModel, s: HandoffState, k: int) -> bool:
+        return readable(s, k, Direction.UP) or peer_gone(m, s, k, reader_is_source=True)
+
+    def helpers_done(self, regs: SourceRegs) -> bool:
+        return all_done(regs.pcs)
+
+    # --- running a step ------------------------------------------------------------------------
+    def run(self, m: HandoffModel, s: HandoffState, step: Step) -> Outcome:
+        regs = s.regs[step.slot]
+        assert isinstance(regs, SourceRegs)
+        if step.thread != MAIN:
+            return self.run_helper(m, s, step, regs)
+        pc = regs.pcs[MAIN]
+        if pc == Pc.SERVE:
+            return self.serve(m, s, step, regs, step.target)
+        if pc == Pc.SOCKET:
+            s, result, effect = call(m, s, step, 1, WSPSocket(m.catalog_id))
+            if not result.ok or not isinstance(result.value, int):
+                return self.give_up(m, s, step.slot, regs), effect
+            handle = find_handle(s.world.procs[step.slot], result.value)
+            sock_id = handle.obj if handle is not None else -1
+            regs = regs._replace(sock=result.value, sock_id=sock_id)
+            return set_regs(s, step.slot, self.goto(regs, Pc.CONNECT)), effect
+        if pc == Pc.CONNECT:
+            s, result, effect = call(m, s, step, 1, WSPConnect(regs.sock))
+            if not result.ok:
+                served = (Phase.SERVED,) * len(regs.phases)
+                return set_regs(
+                    s, step.slot, self.goto(regs._replace(phases=served), Pc.CLOSE)
+                ), effect
+            nxt = Pc.OPTION if len(regs.pcs) == 1 else Pc.EVENTS
+            return set_regs(s, step.slot, self.goto(regs, nxt)), effect
+        if pc == Pc.OPTION:
+            s, _, effect = call(m, s, step, 1, WSPSetSockOpt(regs.sock, SO_KEEPALIVE, 1))
+            return set_regs(s, step.slot, self.goto(regs, Pc.EVENTS)), effect
+        if pc == Pc.EVENTS:
+            s, _, effect = call(m, s, step, 1, WSPEventSelect(regs.sock, FD_READ | FD_CLOSE))
+            return set_regs(s, step.slot, self.goto(regs, Pc.SERVE)), effect
+        if pc == Pc.JOIN:
+            return set_regs(s, step.slot, self.goto(regs, Pc.CLOSE)), note(step, 10, "join helpers")
+        if pc == Pc.CLOSE:
+            return self.close(m, s, step, regs)
+        return self.unpin(m, s, step, regs)
+
+    def goto(self, regs: SourceRegs, pc: int) -> SourceRegs:
+        return regs._replace(pcs=set_pc(regs.pcs, MAIN, pc))
+
+    def after_serving(self, regs: SourceRegs) -> SourceRegs:
+        """Once every target is served: join the helpers, then close (step 10)."""
+        if any(p != Phase.SERVED for p in regs.phases):
+            return regs
+        return self.goto(regs, Pc.JOIN if len(regs.pcs) > 1 else Pc.CLOSE)
+
+    def close(self, m: HandoffModel, s: HandoffState, step: Step, regs: SourceRegs) -> Outcome:
+        s, _, effect = call(m, s, step, 10, WSPCloseSocket(regs.sock))
+        regs = regs._replace(closed=True)
+        regs = self.goto(regs, Pc.UNPIN if any(regs.pins) else DONE)
+        return set_regs(s, step.slot, regs), effect
+
+    def unpin(self, m: HandoffModel, s: HandoffState, step: Step, regs: SourceRegs) -> Outcome:
+        k = next(i for i, v in enumerate(regs.pins) if v)
+        w = m.semantics.kernel.close_handle(s.world, step.slot, regs.pins[k])
+        regs = regs._replace(pins=replace_at(regs.pins, k, 0))
+        regs = self.goto(regs, Pc.UNPIN if any(regs.pins) else DONE)
+        effect = note(step, 10, f"CloseHandle({regs.pids[k]})", "OK")
+        return set_regs(s._replace(world=w), step.slot, regs), effect
+
+    def give_up(
+        self, m: HandoffModel, s: HandoffState, slot: int, regs: SourceRegs
+    ) -> HandoffState:
+        for k in range(len(regs.phases)):
+            s = close_end(s, k, 0)
+        served = (Phase.SERVED,) * len(regs.phases)
+        return set_regs(s, slot, self.goto(regs._replace(phases=served), DONE))
+
+    def run_helper(self, m: HandoffModel, s: HandoffState, step: Step, regs: SourceRegs) -> Outcome:
+        pcs = set_pc(regs.pcs, step.thread, DONE)
+        if step.label == "exit":
+            return set_regs(s, step.slot, regs._replace(pcs=pcs)), note(step, 1, "exit")
+        c = WSPSetSockOpt(regs.sock, SO_KEEPALIVE, 1)
+        s, _, effect = call(m, s, step, 1, c, expect_sock=regs.sock_id)
+        return set_regs(s, step.slot, regs._replace(pcs=pcs)), effect
+
+    # --- serving one target (M7) ------------------------------------------------------------------
+    def serve(
+        self, m: HandoffModel, s: HandoffState, step: Step, regs: SourceRegs, k: int
+    ) -> Outcome:
+        phase = regs.phases[k]
+        seed_step = PHASE_LABELS[Phase(phase)][0]
+        if phase == Phase.REQUEST:
+            s = send(m, s, k, Direction.DOWN, Message(Kind.PID_REQUEST))
+            return self.advance(s, step, regs, k, Phase.AWAIT_PID), note(
+                step, 2, "send PID_REQUEST"
+            )
+        if phase in AWAITING:
+            return self.receive(m, s, step, regs, k)
+        if phase == Phase.PIN:
+            w, value = m.semantics.kernel.open_process(s.world, step.slot, regs.pids[k])
+            s = s._replace(world=w)
+            effect = note(step, 4, f"OpenProcess({regs.pids[k]})", str(value))
+            if isinstance(value, WSAError):
+                return self.finish(s, step, regs, k), effect
+            regs = regs._replace(pins=replace_at(regs.pins, k, value))
+            return self.advance(s, step, regs, k, Phase.DUPLICATE), effect
+        if phase == Phase.DUPLICATE:
+            s, result, effect = call(m, s, step, 5, WSPDuplicateSocket(regs.sock, regs.pids[k]))
+            if not result.ok or not isinstance(result.value, ProtocolInfo):
+                return self.finish(s, step, regs, k), effect
+            regs = regs._replace(infos=replace_at(regs.infos, k, result.value))
+            return self.advance(s, step, regs, k, Phase.SEND_INFO), effect
+        info = regs.infos[k]
+        s = send(m, s, k, Direction.DOWN, Message(Kind.INFO, info))
+        effect = note(step, seed_step, "send INFO", str(info))
+        if m.config.ack:
+            return self.advance(s, step, regs, k, Phase.AWAIT_ACK), effect
+        return self.finish(s, step, regs, k), effect
+
+    def receive(
+        self, m: HandoffModel, s: HandoffState, step: Step, regs: SourceRegs, k: int
+    ) -> Outcome:
+        phase = regs.phases[k]
+        seed_step = PHASE_LABELS[Phase(phase)][0]
+        if not readable(s, k, Direction.UP):
+            return self.finish(s, step, regs, k), note(step, seed_step, "receive", "broken pipe")
+        s, msg = take(s, k, Direction.UP)
+        effect = note(step, seed_step, "receive", str(msg))
+        if phase == Phase.AWAIT_PID and msg.kind is Kind.PID_REPLY:
+            assert isinstance(msg.payload, int)
+            regs = regs._replace(pids=replace_at(regs.pids, k, msg.payload))
+            nxt = Phase.PIN if m.config.pin else Phase.DUPLICATE
+            return self.advance(s, step, regs, k, nxt), effect
+        if phase == Phase.AWAIT_ACK and msg.kind is Kind.ACK:
+            return self.finish(s, step, regs, k), effect
+        return set_regs(s, step.slot, regs), effect  # a stray duplicate: ignored
+
+    def advance(
+        self, s: HandoffState, step: Step, regs: SourceRegs, k: int, phase: Phase
+    ) -> HandoffState:
+        return set_regs(s, step.slot, regs._replace(phases=replace_at(regs.phases, k, phase)))
+
+    def finish(self, s: HandoffState, step: Step, regs: SourceRegs, k: int) -> HandoffState:
+        """Target ``k`` is served (or given up on): close our end of its pipe."""
+        regs = regs._replace(phases=replace_at(regs.phases, k, Phase.SERVED))
+        return set_regs(close_end(s, k, 0), step.slot, self.after_serving(regs))
+
+    def time_out(self, m: HandoffModel, s: HandoffState, t: Timeout) -> Outcome:
+        regs = s.regs[t.slot]
+        assert isinstance(regs, SourceRegs)
+        step = Step(t.slot, t.thread, "timeout", t.target)
+        effect = Effect(t.slot, t.thread, 10, "receive", "timed out", 0)
+        return self.finish(s, step, regs, t.target), effect
