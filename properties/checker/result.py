@@ -80,8 +80,10 @@ class Statistics:
     states: int  # distinct stored fingerprints (representatives under symmetry)
     transitions: int
     max_depth: int
-    seconds: float
-    bytes_per_state: float  # estimated memory of the visited-state store per stored state
+    seconds: float  # the whole check: search, liveness analysis and path replay
+    bytes_per_state: (
+        float  # estimated size of the visited-state store per state (no liveness graph)
+    )
 
     @property
     def states_per_second(self) -> float:

@@ -7,6 +7,7 @@ rebuilt at the end by replay, so only fingerprints are stored during the search.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Hashable, Sequence
 from typing import Generic, Literal, TypeVar
 
@@ -107,6 +108,7 @@ def check(
         )  # fmt: skip
     if strategy not in ("bfs", "dfs"):
         raise ValueError(f"unknown strategy {strategy!r}: use 'bfs', 'dfs' or 'random'")
+    start = time.monotonic()
     properties = list(model.properties())
     eventually = [p for p in properties if p.expectation is Expectation.EVENTUALLY]
     liveness = LivenessGraph(model, eventually) if eventually and not symmetry else None
@@ -132,11 +134,11 @@ def check(
             path = None if lasso is None else _lasso_path(model, run, lasso)
             verdict = Verdict.decide(prop.expectation, path is not None, run.complete)
             results.append(PropertyResult(prop, verdict, path))
+    deadlocks = tuple(_path_to(model, run, key) for key in recorder.deadlocks)
     stats = Statistics(
-        strategy, len(run.parents), run.transitions, run.max_depth, run.seconds,
+        strategy, len(run.parents), run.transitions, run.max_depth, time.monotonic() - start,
         run.bytes_per_state(),
     )  # fmt: skip
-    deadlocks = tuple(_path_to(model, run, key) for key in recorder.deadlocks)
     return CheckResult(tuple(results), deadlocks, recorder.deadlock_count, stats, run.complete)
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from checker_toys import Blinker, CheckThenSet, CrashOnly, LostUpdate, Spinner
+from checker_toys import Act, Blinker, CheckThenSet, CrashOnly, LostUpdate, Spinner
 
-from properties.checker import Verdict, check
+from models.protocol import Expectation, Property
+from properties.checker import Path, Verdict, check
 
 
 def test_a_fair_finish_cannot_be_postponed_forever_by_spinning() -> None:
@@ -63,3 +64,50 @@ def test_the_lasso_stays_where_the_property_is_false_from_the_start() -> None:
     result = check(CheckThenSet(2, atomic=True))["0 enters"]
     assert result.path is not None
     assert all(state[0][0] != 2 for state in result.path.states)
+
+
+class Detour(Spinner):
+    """A: ``stay`` (loop), ``go`` (to B), ``exit`` (to done); B: ``back`` (to A), and ``exit``
+    too when ``exit_from_b``.  Looping on ``stay`` alone is unfair; touring A and B may be fair."""
+
+    def __init__(self, exit_from_b: bool) -> None:
+        super().__init__()
+        self.exit_from_b = exit_from_b
+        self.props = [Property("done", "toy", Expectation.EVENTUALLY, lambda s: s == "done")]
+
+    def init_states(self) -> list[str]:  # type: ignore[override]
+        return ["A"]
+
+    def actions(self, s: str) -> list[Act]:  # type: ignore[override]
+        if s == "A":
+            return [Act("stay"), Act("go"), Act("exit")]
+        if s == "B":
+            return [Act("back"), Act("exit")] if self.exit_from_b else [Act("back")]
+        return []
+
+    def next_state(self, s: str, a: Act) -> str:  # type: ignore[override]
+        return {"stay": "A", "go": "B", "back": "A", "exit": "done"}[a.verb]
+
+    def is_fair(self, a: object) -> bool:
+        return True
+
+
+def _weakly_fair(model: Detour, path: Path[str, Act]) -> bool:
+    """No action enabled in every state of the loop is missing from the loop's actions."""
+    assert path.loop_index is not None
+    loop = path.steps[path.loop_index :]
+    always = set.intersection(*(set(model.actions(step.state)) for step in loop))
+    return always <= {step.action for step in loop[1:]}
+
+
+def test_the_reported_cycle_is_itself_weakly_fair_not_just_its_component() -> None:
+    model = Detour(exit_from_b=False)
+    result = check(model)["done"]
+    assert result.verdict is Verdict.VIOLATED
+    assert result.path is not None
+    assert "B" in result.path.states  # the one-state stay loop would be unfair
+    assert _weakly_fair(model, result.path)
+
+
+def test_an_action_enabled_all_around_the_component_must_be_taken() -> None:
+    assert check(Detour(exit_from_b=True))["done"].verdict is Verdict.HOLDS
