@@ -10,7 +10,7 @@ returns a ``CheckResult`` value; ``state_graph`` exports small state spaces.  Mo
 from .explore import Exploration, Visitor, explore
 from .fingerprint import Fingerprint, fast_fingerprint, stable_fingerprint
 from .graph import state_graph, to_dot, write_dot, write_graphml
-from .path import Path, Step, replay
+from .path import Path, Step, replay, state_encoder
 from .result import CheckResult, Progress, PropertyResult, Statistics, Verdict
 from .search import Strategy, check
 
@@ -31,6 +31,7 @@ __all__ = [
     "fast_fingerprint",
     "replay",
     "stable_fingerprint",
+    "state_encoder",
     "state_graph",
     "to_dot",
     "write_dot",

@@ -116,6 +116,12 @@ class Path(Generic[S, A]):
         return Path(tuple(replayed), loop)
 
 
+def state_encoder(model: object) -> StateEncoder:
+    """The model's optional ``encode_state`` hook (a JSON-ready form of a state), else ``repr``."""
+    encode = getattr(model, "encode_state", None)
+    return encode if callable(encode) else repr
+
+
 def _match(candidates: Any, encode: Callable[[Any], Any], wanted: Any) -> Any:
     for candidate in candidates:
         if encode(candidate) == wanted:

@@ -7,7 +7,15 @@ import json
 import pytest
 from checker_toys import Blinker, LostUpdate
 
-from properties.checker import Path, Step, check, fast_fingerprint, replay, stable_fingerprint
+from properties.checker import (
+    Path,
+    Step,
+    check,
+    fast_fingerprint,
+    replay,
+    stable_fingerprint,
+    state_encoder,
+)
 
 
 def _race() -> Path[object, object]:
@@ -73,3 +81,19 @@ def test_fast_fingerprints_cannot_tell_minus_one_from_minus_two() -> None:
     # The documented price of using the built-in hash: models must not rely on -1 versus -2.
     assert fast_fingerprint((-1, 0)) == fast_fingerprint((-2, 0))
     assert stable_fingerprint((-1, 0)) != stable_fingerprint((-2, 0))
+
+
+def test_a_model_may_supply_the_json_form_of_its_states() -> None:
+    class Encoding(LostUpdate):
+        def encode_state(self, state: object) -> object:
+            return {"state": list(map(str, state))}  # type: ignore[call-overload]
+
+    model = Encoding(2)
+    encode = state_encoder(model)
+    path = check(model)["no lost update"].path
+    assert path is not None
+    assert json.loads(path.to_json(encode))["steps"][0]["state"] == {
+        "state": ["(0, 0)", "(0, 0)", "0"]
+    }
+    assert Path.from_json(path.to_json(encode), model, encode) == path
+    assert state_encoder(LostUpdate(2)) is repr
