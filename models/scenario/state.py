@@ -35,6 +35,7 @@ class TargetRegs(NamedTuple):
     sock_id: int  # ghost
     info: ProtocolInfo | None  # the info received in step 7
     claimed: bool  # ghost: WSPSocket with the info succeeded
+    extra: int  # a second descriptor, got by claiming a duplicated info again (R2 forbids it)
     chan: int  # which target of the source this is (its channel)
 
 

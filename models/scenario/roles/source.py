@@ -233,13 +233,7 @@ class SourceProgram:
         if phase in AWAITING:
             return self.receive(m, s, step, regs, k)
         if phase == Phase.PIN:
-            w, value = m.semantics.kernel.open_process(s.world, step.slot, regs.pids[k])
-            s = s._replace(world=w)
-            effect = note(step, 4, f"OpenProcess({regs.pids[k]})", str(value))
-            if isinstance(value, WSAError):
-                return self.finish(s, step, regs, k), effect
-            regs = regs._replace(pins=replace_at(regs.pins, k, value))
-            return self.advance(s, step, regs, k, Phase.DUPLICATE), effect
+            return self.pin(m, s, step, regs, k)
         if phase == Phase.DUPLICATE:
             s, result, effect = call(m, s, step, 5, WSPDuplicateSocket(regs.sock, regs.pids[k]))
             if not result.ok or not isinstance(result.value, ProtocolInfo):
@@ -252,6 +246,24 @@ class SourceProgram:
         if m.config.ack:
             return self.advance(s, step, regs, k, Phase.AWAIT_ACK), effect
         return self.finish(s, step, regs, k), effect
+
+    def pin(
+        self, m: HandoffModel, s: HandoffState, step: Step, regs: SourceRegs, k: int
+    ) -> Outcome:
+        """Open a handle to the target, then check the pipe is still connected: if it is, the
+        process we pinned is the target (a live process's pid is unique, and the handle keeps it
+        from being reused); if not, the pid may already belong to someone else."""
+        kernel = m.semantics.kernel
+        w, value = kernel.open_process(s.world, step.slot, regs.pids[k])
+        s = s._replace(world=w)
+        effect = note(step, 4, f"OpenProcess({regs.pids[k]})", str(value))
+        if isinstance(value, WSAError):
+            return self.finish(s, step, regs, k), effect
+        if peer_gone(m, s, k, reader_is_source=True):
+            s = s._replace(world=kernel.close_handle(s.world, step.slot, value))
+            return self.finish(s, step, regs, k), effect._replace(result="pipe gone: unpinned")
+        regs = regs._replace(pins=replace_at(regs.pins, k, value))
+        return self.advance(s, step, regs, k, Phase.DUPLICATE), effect
 
     def receive(
         self, m: HandoffModel, s: HandoffState, step: Step, regs: SourceRegs, k: int

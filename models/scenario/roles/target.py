@@ -43,6 +43,7 @@ class Pc(IntEnum):
     SEND = 5
     JOIN = 6
     CLOSE = 7
+    REPLAY = 8
 
 
 LABELS = {
@@ -54,6 +55,7 @@ LABELS = {
     Pc.SEND: (9, "WSPSend"),
     Pc.JOIN: (9, "join helper threads"),
     Pc.CLOSE: (9, "WSPCloseSocket"),
+    Pc.REPLAY: (8, "WSPSocket(info) again"),
 }
 HELPER_LABELS = ("WSPEventSelect", "WSPSend")
 AWAITING = (Pc.REQUEST, Pc.INFO)
@@ -63,7 +65,9 @@ class TargetProgram:
     """The correct target.  Variants subclass it and override one decision."""
 
     def initial_regs(self, threads: int, index: int) -> TargetRegs:
-        return TargetRegs((0,) * threads, 0, -1, None, False, index)
+        return TargetRegs(
+            pcs=(0,) * threads, sock=0, sock_id=-1, info=None, claimed=False, extra=0, chan=index
+        )
 
     def steps(self, m: HandoffModel, s: HandoffState, slot: int) -> list[Step]:
         regs = s.regs[slot]
@@ -76,6 +80,8 @@ class TargetProgram:
         elif pc == Pc.JOIN:
             if all_done(regs.pcs):
                 out.append(Step(slot, MAIN, LABELS[Pc.JOIN][1]))
+        elif pc == Pc.CLOSE and self.stray_info(s, regs):
+            out.append(Step(slot, MAIN, "receive INFO again"))
         elif pc != DONE:
             out.append(Step(slot, MAIN, LABELS[Pc(pc)][1]))
         for t in range(1, len(regs.pcs)):
@@ -98,6 +104,11 @@ class TargetProgram:
     def _can_receive(self, m: HandoffModel, s: HandoffState, regs: TargetRegs) -> bool:
         k = regs.chan
         return readable(s, k, Direction.DOWN) or peer_gone(m, s, k, reader_is_source=False)
+
+    def stray_info(self, s: HandoffState, regs: TargetRegs) -> bool:
+        """A target serves every INFO it receives: a duplicated one is claimed again (R2)."""
+        inbox = s.chans[regs.chan].inbox[Direction.DOWN]
+        return bool(inbox) and inbox[0].kind is Kind.INFO
 
     def goto(self, regs: TargetRegs, pc: int) -> TargetRegs:
         return regs._replace(pcs=set_pc(regs.pcs, MAIN, pc))
@@ -135,6 +146,20 @@ class TargetProgram:
             return self.set(s, step, self.goto(regs, Pc.CLOSE)), effect
         if pc == Pc.JOIN:
             return self.set(s, step, self.goto(regs, Pc.CLOSE)), note(step, 9, "join helpers")
+        if pc == Pc.REPLAY:
+            s, result, effect = call(m, s, step, 8, WSPSocket(info=regs.info))
+            if result.ok and isinstance(result.value, int):
+                regs = regs._replace(extra=result.value)
+            return self.set(s, step, self.goto(regs, Pc.CLOSE)), effect
+        if step.label == "receive INFO again":
+            s, msg = take(s, regs.chan, Direction.DOWN)
+            regs = regs._replace(
+                info=msg.payload if isinstance(msg.payload, ProtocolInfo) else None
+            )
+            return self.set(s, step, self.goto(regs, Pc.REPLAY)), note(step, 7, "receive", str(msg))
+        if regs.extra:
+            s, _, effect = call(m, s, step, 9, WSPCloseSocket(regs.extra))
+            return self.set(s, step, regs._replace(extra=0)), effect
         s, _, effect = call(m, s, step, 9, WSPCloseSocket(regs.sock))
         return self.quit(s, step, regs), effect
 

@@ -1,0 +1,141 @@
+"""What must hold of the machine's state (SPEC "What must hold"), as diagnoses.
+
+Each function looks at a ``World`` (or a scenario state) and returns ``None`` when the rule holds,
+or one sentence saying what is wrong where.  The named ``Property`` values in
+``properties.catalog`` wrap them; the Hypothesis machines and the simulator call them directly
+so their reports can quote the sentence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from models.providers import Provider
+from models.semantics import Semantics
+from models.state import XP1_IFS_HANDLES, HandleKind, SocketStatus, World
+
+Diagnosis = str | None
+
+
+def reference_holders(sem: Semantics, w: World) -> Counter[int]:
+    """Every reference that really exists, by socket: socket handles in any table, plus the
+    pending claims a provider's own state says hold one."""
+    held: Counter[int] = Counter()
+    for proc in w.procs:
+        for h in proc.handles:
+            if h.kind is not HandleKind.PROCESS:
+                held[h.obj] += 1
+    for provider, state in zip(sem.providers, w.providers, strict=True):
+        for claim in provider.pending_claims(state):
+            if claim.holds_ref:
+                held[claim.sock] += 1
+    return held
+
+
+def reference_count(sem: Semantics, w: World) -> Diagnosis:
+    """R7, R11: a socket's count equals the number of references that exist."""
+    held = reference_holders(sem, w)
+    for i, sock in enumerate(w.sockets):
+        if sock.refs != held[i]:
+            return f"socket {i} counts {sock.refs} references but {held[i]} exist"
+    return None
+
+
+def open_iff_referenced(sem: Semantics, w: World) -> Diagnosis:
+    """No premature close, no zombie: a socket is open exactly while its count is positive."""
+    for i, sock in enumerate(w.sockets):
+        closed = sock.status is SocketStatus.CLOSED
+        if sock.refs > 0 and closed:
+            return f"socket {i} is closed with {sock.refs} references (premature close)"
+        if sock.refs <= 0 and not closed:
+            return f"socket {i} is open with no reference (a zombie)"
+    return None
+
+
+def descriptor_validity(sem: Semantics, w: World) -> Diagnosis:
+    """Every handle in a table names a live socket of its provider; dead processes hold none."""
+    for slot, proc in enumerate(w.procs):
+        for h in proc.handles:
+            if not proc.alive:
+                return f"P{slot} exited but still holds handle {h.value} (no rundown, R11)"
+            if h.kind is HandleKind.PROCESS:
+                continue
+            if not 0 <= h.obj < len(w.sockets):
+                return f"P{slot} handle {h.value} names no socket"
+            sock = w.sockets[h.obj]
+            if sock.status is SocketStatus.CLOSED:
+                return f"P{slot} handle {h.value} names closed socket {h.obj}"
+            if sock.catalog != h.catalog:
+                return (
+                    f"P{slot} handle {h.value} dispatches to {h.catalog}, socket is {sock.catalog}"
+                )
+    return None
+
+
+def provider_discipline(sem: Semantics, w: World) -> Diagnosis:
+    """R4: what a client was handed went through WPUModifyIFSHandle (IFS) or came from
+    WPUCreateSocketHandle (non-IFS), so the switch dispatches it to its provider."""
+    for slot, proc in enumerate(w.procs):
+        kinds = {h.value: h for h in proc.handles}
+        for value in proc.issued:
+            h = kinds.get(value)
+            if h is None:
+                return f"P{slot} was handed descriptor {value}, which is not in its table"
+            provider = sem.provider(h.catalog)
+            want = HandleKind.IFS if _is_ifs(provider) else HandleKind.WPU
+            if h.kind is not want:
+                return f"P{slot} was handed {value} as a {h.kind.name} handle, not {want.name}"
+    return None
+
+
+def _is_ifs(provider: Provider | None) -> bool:
+    return provider is not None and bool(provider.service_flags1 & XP1_IFS_HANDLES)
+
+
+def common_state(sem: Semantics, w: World) -> Diagnosis:
+    """R6: the last option set through any descriptor is what every descriptor reads."""
+    for slot, proc in enumerate(w.procs):
+        if not proc.alive:
+            continue
+        for h in proc.handles:
+            if not h.is_descriptor or not 0 <= h.obj < len(w.sockets):
+                continue
+            option, value = w.sockets[h.obj].last_set
+            provider = sem.provider(h.catalog)
+            if option == 0 or provider is None:
+                continue
+            _, result = provider.getsockopt(sem, w, slot, h, option)
+            if result.ok and result.value != value:
+                return (
+                    f"P{slot} reads option {option:#x} = {result.value} through {h.value}, "
+                    f"but {value} was set on socket {h.obj}"
+                )
+    return None
+
+
+def single_registration(sem: Semantics, w: World) -> Diagnosis:
+    """R8: one event registration per socket, whichever descriptor made it."""
+    for i, sock in enumerate(w.sockets):
+        if len(sock.events) > 1:
+            return f"socket {i} has {len(sock.events)} event registrations"
+    return None
+
+
+WORLD_INVARIANTS = {
+    "reference-count": reference_count,
+    "open-iff-referenced": open_iff_referenced,
+    "descriptor-validity": descriptor_validity,
+    "provider-discipline": provider_discipline,
+    "common-state": common_state,
+    "single-registration": single_registration,
+}
+
+
+def world_violations(sem: Semantics, w: World) -> list[tuple[str, str]]:
+    """Every world invariant that fails, with its diagnosis."""
+    out = []
+    for name, check in WORLD_INVARIANTS.items():
+        found = check(sem, w)
+        if found is not None:
+            out.append((name, found))
+    return out
