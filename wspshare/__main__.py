@@ -1,0 +1,5 @@
+import sys
+
+from wspshare.cli import main
+
+sys.exit(main())
