@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import networkx as nx
-from checker_toys import LostUpdate, OppositeLocks
 
 from properties.checker import state_graph, to_dot, write_dot, write_graphml
+from tests.checker.checker_toys import LostUpdate, OppositeLocks
 
 
 def test_the_graph_has_one_node_per_state_and_one_edge_per_transition() -> None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from checker_toys import Act, Blinker, CheckThenSet, CrashOnly, LostUpdate, Spinner
-
 from models.protocol import Expectation, Property
 from properties.checker import Path, Verdict, check
+from tests.checker.checker_toys import Act, Blinker, CheckThenSet, CrashOnly, LostUpdate, Spinner
 
 
 def test_a_fair_finish_cannot_be_postponed_forever_by_spinning() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from checker_toys import Blinker, LostUpdate
 
 from properties.checker import (
     Path,
@@ -16,6 +15,7 @@ from properties.checker import (
     stable_fingerprint,
     state_encoder,
 )
+from tests.checker.checker_toys import Blinker, LostUpdate
 
 
 def _race() -> Path[object, object]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from checker_toys import CrashOnly, LostUpdate, OppositeLocks
-
 from properties.checker import Verdict, check
+from tests.checker.checker_toys import CrashOnly, LostUpdate, OppositeLocks
 
 
 def test_random_walks_are_reproducible_from_the_seed() -> None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from checker_toys import CheckThenSet, LostUpdate, OppositeLocks
-
 from properties.checker import Progress, Verdict, check
+from tests.checker.checker_toys import CheckThenSet, LostUpdate, OppositeLocks
 
 
 def test_bfs_counts_every_reachable_state_of_the_lost_update_race() -> None:

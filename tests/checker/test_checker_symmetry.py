@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 
-from checker_toys import Interchangeable
-
 from properties.checker import Verdict, check
+from tests.checker.checker_toys import Interchangeable
 
 
 def test_k_interchangeable_components_reduce_to_multisets() -> None:
