@@ -211,7 +211,7 @@ def test_r10_misuse_returns_the_documented_error_codes(machine: Machine, catalog
 
 @pytest.mark.parametrize("catalog", PROVIDERS.values())
 def test_r11_process_exit_drops_every_reference_it_held(machine: Machine, catalog: int) -> None:
-    w, s, d, _ = shared(machine, catalog)
+    w, _, _, _ = shared(machine, catalog)
     assert w.sockets[0].refs == 2
     w = machine.sem.exit_process(w, machine.target)
     assert w.sockets[0].refs == 1 and w.procs[machine.target].handles == ()
