@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from models.calls import (
     Call,
+    WSPCloseSocket,
     WSPConnect,
     WSPDuplicateSocket,
     WSPEventSelect,
@@ -27,6 +28,41 @@ from models.kernel import Kernel, replace_at
 from models.providers import IfsProvider, NonIfsProvider, Provider, RefTiming
 from models.state import ProtocolInfo, Result, World, fail
 from models.switch import Switch
+
+CALL_TYPES = (
+    WSPSocket,
+    WSPConnect,
+    WSPSend,
+    WSPRecv,
+    WSPSetSockOpt,
+    WSPGetSockOpt,
+    WSPEventSelect,
+    WSPDuplicateSocket,
+    WSPCloseSocket,
+)
+
+
+def well_formed(call: object) -> bool:
+    """A call record whose arguments have the C types of the real prototypes: every field an
+    integer, and a protocol info (if any) made of integers too.  Anything else is WSAEINVAL."""
+    if not isinstance(call, CALL_TYPES):
+        return False
+    for name, value in zip(call._fields, call, strict=True):
+        if name == "info":
+            if value is None:
+                continue
+            if not isinstance(value, ProtocolInfo):
+                return False
+            fields = (*value[:2], *value.protocol_chain, *value[3:])
+            if not isinstance(value.protocol_chain, tuple) or not all(_is_int(f) for f in fields):
+                return False
+        elif not _is_int(value):
+            return False
+    return True
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def allocates(call: Call) -> bool:
@@ -108,10 +144,10 @@ class Semantics:
     # --- calls ---------------------------------------------------------------------------------
     def call(self, w: World, slot: int, thread: int, call: Call) -> tuple[World, Result]:
         """One atomic SPI call by ``thread`` of the process in ``slot``."""
-        if not 0 <= slot < len(w.procs) or not w.procs[slot].alive:
+        if not _is_int(slot) or not 0 <= slot < len(w.procs) or not w.procs[slot].alive:
             return w, fail(WSAError.WSANOTINITIALISED)
         proc = w.procs[slot]
-        if not 0 <= thread < proc.threads:
+        if not _is_int(thread) or not 0 <= thread < proc.threads or not well_formed(call):
             return w, fail(WSAError.WSAEINVAL)
         if proc.fail_next is not WSAError.NO_ERROR and allocates(call):
             w = w._replace(
@@ -124,8 +160,6 @@ class Semantics:
 
     def _socket(self, w: World, slot: int, call: WSPSocket) -> tuple[World, Result]:
         info = call.info
-        if info is not None and not isinstance(info, ProtocolInfo):
-            return w, fail(WSAError.WSAEINVAL)
         provider = self.provider(info.catalog_entry_id if info else call.catalog)
         if provider is None:
             return w, fail(WSAError.WSAEINVAL)

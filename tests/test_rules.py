@@ -229,3 +229,23 @@ def test_r11_an_unclaimed_ifs_duplicate_is_held_until_the_target_exits(machine: 
     assert w.sockets[0].refs == 1 and w.sockets[0].status is SocketStatus.CONNECTED
     w = machine.sem.exit_process(w, machine.target)
     assert w.sockets[0].status is SocketStatus.CLOSED
+
+
+@pytest.mark.parametrize(
+    "bad_call",
+    [
+        WSPSend("4"),  # type: ignore[arg-type]
+        WSPEventSelect(4, None),  # type: ignore[arg-type]
+        WSPSocket(info="forged"),  # type: ignore[arg-type]
+        WSPSocket(info=ProtocolInfo(0, 1001, ("x",), 2, 1, 6, 4)),  # type: ignore[arg-type]
+        WSPSocket(True),
+        "WSPSend(4)",
+        None,
+    ],
+)
+def test_r10_ill_typed_arguments_are_answered_with_wsaeinval(
+    machine: Machine, bad_call: object
+) -> None:
+    w, _ = connected(machine, 1001)
+    after, r = machine.sem.call(w, machine.source, 0, bad_call)  # type: ignore[arg-type]
+    assert r.error is WSAError.WSAEINVAL and after == w
