@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from models.calls import Call
-from models.kernel import find_handle, replace_at
+from models.kernel import replace_at
 from models.scenario.actions import Effect, Step
 from models.scenario.messages import Direction, Message
 from models.scenario.state import DONE, HandoffState, Regs
@@ -32,8 +32,10 @@ def call(
     descriptor names: reaching another one through a reused value sets the ``stale_use`` ghost."""
     w = s.world
     if expect_sock >= 0 and hasattr(c, "s"):
-        handle = find_handle(w.procs[step.slot], getattr(c, "s"))  # noqa: B009
-        if handle is not None and handle.is_descriptor and handle.obj != expect_sock:
+        # What the switch will dispatch the value to (for the correct switch: the process's own
+        # descriptor entry), so a switch that dispatches wrongly is seen as well as a stale value.
+        handle = m.semantics.switch.descriptor(w, step.slot, getattr(c, "s"))  # noqa: B009
+        if handle is not None and handle.obj != expect_sock:
             s = s._replace(stale_use=True)
     w, result = m.semantics.call(w, step.slot, step.thread, c)
     value = result.value if isinstance(result.value, int) else getattr(c, "s", 0)
