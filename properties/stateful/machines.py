@@ -1,0 +1,164 @@
+"""Hypothesis state machines over the executable semantics.
+
+``call_machine(make_semantics)`` drives a world with arbitrary SPI calls, process events and
+injected failures (through ``Driver``, which checks every property after each step); protocol
+infos that duplications return go into a Bundle and come back replayed, misdelivered to other
+processes, or beside forged ones.  ``scenario_machine(make_model)`` walks a ``HandoffModel``,
+choosing among ``model.actions(state)`` (faults included, within the model's budget) and checks
+``properties.handoff.violations`` after each step.  Both take a factory, so a seeded bug is run by
+passing its semantics or model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    invariant,
+    multiple,
+    precondition,
+    rule,
+)
+
+from models.calls import WSPDuplicateSocket, WSPSocket
+from models.errors import WSAError
+from models.scenario import HandoffModel, HandoffState
+from models.semantics import Semantics
+from models.state import ProtocolInfo
+from properties.handoff import violations
+from properties.stateful.driver import Driver, PropertyViolation, TraceRow, descriptors, refs
+from properties.stateful.ops import (
+    CATALOGS,
+    MAX_SLOTS,
+    CallOp,
+    ExitOp,
+    InfoPick,
+    InjectOp,
+    SpawnOp,
+    call_ops,
+    desc_picks,
+    info_picks,
+    pid_picks,
+    slots,
+    threads,
+)
+
+DATA_CALLS = (
+    "WSPConnect",
+    "WSPSend",
+    "WSPRecv",
+    "WSPSetSockOpt",
+    "WSPGetSockOpt",
+    "WSPEventSelect",
+    "WSPCloseSocket",
+)
+
+
+def call_machine(make_semantics: Callable[[], Semantics]) -> type[RuleBasedStateMachine]:
+    """A call-level machine over the semantics ``make_semantics()`` builds."""
+
+    class CallLevel(RuleBasedStateMachine):
+        infos = Bundle("infos")
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.driver = Driver.start(make_semantics())
+
+        @rule(slot=slots, thread=threads, catalog=st.sampled_from((*CATALOGS, 0)))
+        def socket(self, slot: int, thread: int, catalog: int) -> None:
+            self.driver.call(slot, thread, WSPSocket(catalog))
+
+        @rule(target=infos, slot=slots, thread=threads, desc=desc_picks, pid=pid_picks)
+        def duplicate(self, slot: int, thread: int, desc: object, pid: object) -> object:
+            d = self.driver
+            call = WSPDuplicateSocket(d.descriptor(slot, desc), d.pid(pid))  # type: ignore[arg-type]
+            result = d.call(slot, thread, call)
+            return result.value if isinstance(result.value, ProtocolInfo) else multiple()
+
+        @rule(info=infos, slot=slots, thread=threads)
+        def claim(self, info: ProtocolInfo, slot: int, thread: int) -> None:
+            """The info as made, claimed by any process: the target, a replay, a misdelivery."""
+            self.driver.call(slot, thread, WSPSocket(info=info))
+
+        @rule(info=infos, slot=slots, reserved=st.integers(-1, 40))
+        def claim_forged_reserved(self, info: ProtocolInfo, slot: int, reserved: int) -> None:
+            """A copy of a real info with ``dwProviderReserved`` guessed."""
+            self.driver.call(slot, 0, WSPSocket(info=info._replace(provider_reserved=reserved)))
+
+        @rule(slot=slots, thread=threads, pick=info_picks.map(lambda p: p._replace(source="f")))
+        def claim_forged(self, slot: int, thread: int, pick: InfoPick) -> None:
+            self.driver.call(slot, thread, WSPSocket(info=self.driver.info(pick)))
+
+        @rule(op=call_ops.filter(lambda op: op.name in DATA_CALLS))
+        def descriptor_call(self, op: CallOp) -> None:
+            self.driver.apply(op)
+
+        @rule(threads=st.integers(1, 2))
+        def spawn(self, threads: int) -> None:
+            self.driver.apply(SpawnOp(threads, -1))
+
+        @precondition(lambda self: len(self.driver.world.procs) < MAX_SLOTS)
+        @rule(dead=st.integers(0, MAX_SLOTS - 1))
+        def spawn_reusing_pid(self, dead: int) -> None:
+            self.driver.apply(SpawnOp(1, dead))
+
+        @rule(slot=slots)
+        def exit_process(self, slot: int) -> None:
+            self.driver.apply(ExitOp(slot))
+
+        @rule(
+            slot=st.integers(0, 2), error=st.sampled_from((WSAError.WSAENOBUFS, WSAError.WSAEMFILE))
+        )
+        def inject_failure(self, slot: int, error: WSAError) -> None:
+            self.driver.apply(InjectOp(slot, error))
+
+        @invariant()
+        def world_invariants_hold(self) -> None:
+            self.driver.check()
+
+    return CallLevel
+
+
+def scenario_machine(make_model: Callable[[], HandoffModel]) -> type[RuleBasedStateMachine]:
+    """A scenario-level machine: one random behaviour of ``make_model()`` per example."""
+
+    class ScenarioLevel(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = make_model()
+            self.state: HandoffState = self.model.init_states()[0]
+            self.trace: list[TraceRow] = []
+
+        def enabled(self) -> bool:
+            return bool(self.model.actions(self.state))
+
+        @precondition(lambda self: self.enabled())
+        @rule(data=st.data())
+        def act(self, data: st.DataObject) -> None:
+            action = data.draw(st.sampled_from(self.model.actions(self.state)), label="action")
+            self.state, effect = self.model.execute(self.state, action)
+            w = self.state.world
+            actor = f"P{effect.slot}.T{effect.thread}" if effect.thread >= 0 else "-"
+            self.trace.append(
+                (
+                    str(len(self.trace) + 1),
+                    actor,
+                    effect.call,
+                    effect.result,
+                    descriptors(w),
+                    refs(w),
+                )
+            )
+            found = violations(self.model, self.state)
+            if found:
+                raise PropertyViolation(found[0][0], found[0][1], list(self.trace))
+
+        @precondition(lambda self: not self.enabled())
+        @rule()
+        def quiescent(self) -> None:
+            """Nothing is enabled: the behaviour has ended (Hypothesis needs a rule to run)."""
+
+    return ScenarioLevel

@@ -1,0 +1,63 @@
+"""At least 10,000 arbitrary calls per run through all three installed providers.
+
+How the number is reached: ``EXAMPLES`` Hypothesis examples, each a list of ``OPS`` ops of which
+about six in seven are SPI calls (the rest spawn, exit or starve processes), so each run makes
+about ``EXAMPLES * OPS * 6/7`` calls; a counter of the calls actually made is asserted at the end.
+Arguments include stale, foreign and invalid descriptors, replayed, misdelivered and forged
+protocol infos, calls from exited processes and bad threads.  After every call: no exception,
+only a code the call may answer with (R10), every world invariant (reference count first), and
+the single-use and no-strangers ghosts of ``properties.stateful.driver``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from models.semantics import Semantics
+from models.state import HandleKind
+from properties.stateful.driver import Driver, PropertyViolation, format_trace
+from properties.stateful.ops import Op, ops
+
+EXAMPLES = 110
+OPS = 120
+MIN_CALLS = 10_000
+
+
+def test_ten_thousand_arbitrary_calls_keep_every_invariant() -> None:
+    calls = 0
+    providers: Counter[int] = Counter()
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.large_base_example,
+        ],
+    )
+    @given(st.lists(ops, min_size=OPS, max_size=OPS))
+    def run(history: list[Op]) -> None:
+        nonlocal calls
+        driver = Driver.start(Semantics())
+        try:
+            for op in history:
+                driver.apply(op)
+        except PropertyViolation as err:
+            raise AssertionError(f"{err}\n{format_trace(err.trace)}") from None
+        finally:
+            calls += driver.calls
+        for proc in driver.world.procs:
+            for h in proc.handles:
+                if h.kind is not HandleKind.PROCESS:
+                    providers[h.catalog] += 1
+
+    run()
+    assert calls >= MIN_CALLS, f"only {calls} calls were made"
+    # Every installed provider held descriptors at the end of some history.
+    assert set(providers) == {1001, 1002, 1003}, providers
