@@ -92,7 +92,7 @@ def handoff_succeeded(model: HandoffModel, s: HandoffState) -> bool:
     """Every target got a working descriptor, and in the end everything is released."""
     if not model.is_final(s):
         return False
-    claimed = all(r.claimed for r in s.regs if isinstance(r, TargetRegs))
+    claimed = all(r.claimed and r.worked for r in s.regs if isinstance(r, TargetRegs))
     released = all(k.status is SocketStatus.CLOSED for k in s.world.sockets)
     return claimed and released
 

@@ -53,8 +53,13 @@ def open_iff_referenced(sem: Semantics, w: World) -> Diagnosis:
 
 
 def descriptor_validity(sem: Semantics, w: World) -> Diagnosis:
-    """Every handle in a table names a live socket of its provider; dead processes hold none."""
+    """Every handle in a table names a live socket of its provider; dead processes hold none;
+    every descriptor a client was handed and has not closed is still in its table."""
     for slot, proc in enumerate(w.procs):
+        values = {h.value for h in proc.handles}
+        for value in proc.issued:
+            if value not in values:
+                return f"P{slot} holds descriptor {value}, which is not in its handle table"
         for h in proc.handles:
             if not proc.alive:
                 return f"P{slot} exited but still holds handle {h.value} (no rundown, R11)"

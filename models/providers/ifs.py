@@ -33,7 +33,8 @@ class IfsProvider(Provider):
         w1, value = sem.kernel.add_handle(w1, slot, index, self.catalog_id, HandleKind.PENDING)
         if isinstance(value, WSAError):
             return w, fail(value)  # nothing was made: no socket without a reference
-        return self.hand_out(sem, w1, slot, value)
+        w1, result = self.hand_out(sem, w1, slot, value)
+        return (w1, result) if result.ok else (w, result)
 
     def hand_out(self, sem: Semantics, w: World, slot: int, value: int) -> tuple[World, Result]:
         """R4: the client only ever sees the handle after WPUModifyIFSHandle."""

@@ -37,6 +37,7 @@ class TargetRegs(NamedTuple):
     claimed: bool  # ghost: WSPSocket with the info succeeded
     extra: int  # a second descriptor, got by claiming a duplicated info again (R2 forbids it)
     chan: int  # which target of the source this is (its channel)
+    worked: bool = False  # ghost: data went out through the claimed descriptor (step 9)
 
 
 class StrangerRegs(NamedTuple):

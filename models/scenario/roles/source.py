@@ -162,6 +162,9 @@ class SourceProgram:
         if pc == Pc.CONNECT:
             s, result, effect = call(m, s, step, 1, WSPConnect(regs.sock))
             if not result.ok:
+                # Give up, but still close the descriptor (step 10) after telling the targets.
+                for k in range(len(regs.phases)):
+                    s = close_end(s, k, 0)
                 served = (Phase.SERVED,) * len(regs.phases)
                 return set_regs(
                     s, step.slot, self.goto(regs._replace(phases=served), Pc.CLOSE)

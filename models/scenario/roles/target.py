@@ -142,7 +142,8 @@ class TargetProgram:
             s, _, effect = call(m, s, step, 9, c, expect_sock=regs.sock_id)
             return self.set(s, step, self.goto(regs, Pc.SEND)), effect
         if pc == Pc.SEND:
-            s, _, effect = call(m, s, step, 9, WSPSend(regs.sock), expect_sock=regs.sock_id)
+            s, result, effect = call(m, s, step, 9, WSPSend(regs.sock), expect_sock=regs.sock_id)
+            regs = regs._replace(worked=regs.worked or result.ok)
             return self.set(s, step, self.goto(regs, Pc.CLOSE)), effect
         if pc == Pc.JOIN:
             return self.set(s, step, self.goto(regs, Pc.CLOSE)), note(step, 9, "join helpers")
@@ -204,7 +205,9 @@ class TargetProgram:
         if step.label == "exit":
             return self.set(s, step, regs), note(step, 9, "exit")
         c = WSPEventSelect(regs.sock, FD_READ) if hpc == 0 else WSPSend(regs.sock)
-        s, _, effect = call(m, s, step, 9, c, expect_sock=regs.sock_id)
+        s, result, effect = call(m, s, step, 9, c, expect_sock=regs.sock_id)
+        if isinstance(c, WSPSend):
+            regs = regs._replace(worked=regs.worked or result.ok)
         return self.set(s, step, regs), effect
 
     def time_out(self, m: HandoffModel, s: HandoffState, t: Timeout) -> Outcome:
