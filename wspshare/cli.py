@@ -11,13 +11,10 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from models.errors import ModelError
-from wspshare.commands import handoff
+from wspshare.cli_errors import UsageError
+from wspshare.commands import handoff, mutants
 
-COMMANDS = [handoff]
-
-
-class UsageError(Exception):
-    """Bad input on the command line: reported in one line, exit status 2."""
+COMMANDS = [handoff, mutants]
 
 
 class Parser(argparse.ArgumentParser):
