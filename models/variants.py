@@ -213,7 +213,7 @@ CATALOGUE: tuple[Variant, ...] = (
     Variant(
         "skip-create-socket-handle",
         spec_bug=True,
-        caught_by=("provider-discipline",),
+        caught_by=("provider-discipline", "descriptor-validity"),
         witness=BASE.with_(provider=NON_IFS),
         mutation=Mutation(provider=SkipCreateSocketHandleNonIfs()),
     ),
@@ -289,14 +289,14 @@ CATALOGUE: tuple[Variant, ...] = (
     Variant(
         "ifs-duplicate-closes-source",
         spec_bug=False,
-        caught_by=("provider-discipline",),
+        caught_by=("provider-discipline", "descriptor-validity"),
         witness=BASE.with_(provider=IFS),
         mutation=Mutation(provider=DuplicateClosesSourceIfs()),
     ),
     Variant(
         "pre-modification-handle",
         spec_bug=False,
-        caught_by=("provider-discipline",),
+        caught_by=("provider-discipline", "descriptor-validity"),
         witness=BASE.with_(provider=IFS),
         mutation=Mutation(provider=PreModificationIfs()),
         environment=Environment(switch_type=RenumberingSwitch),

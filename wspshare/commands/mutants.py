@@ -29,10 +29,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--budget", type=float, default=20.0, help="seconds per cell (default 20)")
     p.add_argument("--json", type=Path, metavar="FILE", help="save the matrix as JSON")
     p.add_argument("--list", action="store_true", help="list the variants and exit")
+    p.add_argument("--markdown", action="store_true", help="print the matrix as a Markdown table")
     p.set_defaults(run=run)
 
 
-def render(matrix: Matrix) -> str:
+def markdown_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    return "\n".join(lines)
+
+
+def render(matrix: Matrix, markdown: bool = False) -> str:
     headers = ("VARIANT", "SPEC", *matrix.columns, "FIRST FOUND")
     rows = []
     for r in matrix.rows:
@@ -45,7 +52,7 @@ def render(matrix: Matrix) -> str:
             for c in matrix.columns
         ]
         rows.append((r.variant, kind, *cells, found))
-    return text_table(headers, rows)
+    return markdown_table(headers, rows) if markdown else text_table(headers, rows)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -73,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {variant} / {column}: {cell}", file=sys.stderr)
 
     matrix = run_matrix(variants, columns, args.budget, progress)
-    print(render(matrix))
+    print(render(matrix, args.markdown))
     if args.json:
         args.json.write_text(matrix.to_json() + "\n")
     if matrix.false_alarms:

@@ -1,0 +1,78 @@
+"""The kill matrix: every seeded bug is caught, the correct machine raises no alarm."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from models.variants import CORRECT, VARIANTS, mutants
+from wspshare.cli import main
+from wspshare.matrix import run_matrix
+
+
+@pytest.fixture(scope="module")
+def matrix_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    out = tmp_path_factory.mktemp("matrix") / "matrix.json"
+    code = main(["mutants", "--checkers", "exhaustive", "--budget", "30", "--json", str(out)])
+    assert code == 0
+    data = json.loads(out.read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+def test_the_control_row_raises_no_alarm_in_any_column(matrix_json: dict[str, object]) -> None:
+    rows = matrix_json["rows"]
+    assert isinstance(rows, list)
+    control = [r for r in rows if r["control"]]
+    assert [r["variant"] for r in control] == [CORRECT]
+    assert all(not cell["caught"] for cell in control[0]["cells"].values())
+
+
+def test_every_seeded_bug_is_caught_by_exhaustive_search_with_its_named_property(
+    matrix_json: dict[str, object],
+) -> None:
+    rows = {r["variant"]: r for r in matrix_json["rows"]}  # type: ignore[union-attr]
+    assert set(rows) == set(VARIANTS)
+    for variant in mutants():
+        cell = rows[variant.name]["cells"]["exhaustive"]
+        assert cell["caught"], variant.name
+        assert cell["found"] in variant.caught_by, (variant.name, cell["found"])
+        assert cell["length"] >= 1
+
+
+def test_run_matrix_puts_the_control_first_and_keeps_the_selection() -> None:
+    chosen = [VARIANTS["close-drops-twice"]]
+    matrix = run_matrix(chosen, ["exhaustive"], budget=30)
+    assert [r.variant for r in matrix.rows] == [CORRECT, "close-drops-twice"]
+    assert matrix.false_alarms == [] and matrix.uncaught == []
+    assert matrix.only_catchers() == {"close-drops-twice": "exhaustive"}
+
+
+def test_bad_flags_give_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["mutants", "--checkers", "telepathy"]) == 2
+    assert main(["mutants", "--bug", "no-such-bug"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and all(line.startswith("wspshare") for line in err)
+
+
+def test_the_list_names_every_variant(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["mutants", "--list"]) == 0
+    out = capsys.readouterr().out
+    assert all(name in out for name in VARIANTS)
+
+
+def test_readme_matrix_is_what_the_command_prints(matrix_json: dict[str, object]) -> None:
+    """Every cell the README claims for the exhaustive column is reproduced."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    rows = {r["variant"]: r for r in matrix_json["rows"]}  # type: ignore[union-attr]
+    claimed = [line for line in readme.splitlines() if line.startswith("| ") and "|" in line[2:]]
+    checked = 0
+    for line in claimed:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if cells and cells[0] in rows and len(cells) >= 3 and cells[2].startswith(("caught", "no")):
+            cell = rows[cells[0]]["cells"]["exhaustive"]
+            assert cells[2].startswith("caught") == cell["caught"], cells[0]
+            checked += 1
+    assert checked == len(VARIANTS)
