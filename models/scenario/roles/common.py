@@ -66,6 +66,14 @@ def peer_gone(m: HandoffModel, s: HandoffState, chan: int, reader_is_source: boo
     return not channel.open_ends[other_end] or not s.world.procs[other_slot].alive
 
 
+def broken(m: HandoffModel, s: HandoffState, chan: int, direction: Direction) -> bool:
+    """A read sees a broken pipe: the writer is gone and nothing it wrote is still in flight
+    (a pipe keeps what was written before its writer closed or died)."""
+    if s.chans[chan].wire[direction]:
+        return False
+    return peer_gone(m, s, chan, reader_is_source=direction is Direction.UP)
+
+
 def readable(s: HandoffState, chan: int, direction: Direction) -> bool:
     return bool(s.chans[chan].inbox[direction])
 

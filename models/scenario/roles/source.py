@@ -29,6 +29,7 @@ from models.scenario.messages import Direction, Kind, Message
 from models.scenario.roles.common import (
     Outcome,
     all_done,
+    broken,
     call,
     close_end,
     note,
@@ -137,7 +138,7 @@ class SourceProgram:
         ]
 
     def _can_receive(self, m: HandoffModel, s: HandoffState, k: int) -> bool:
-        return readable(s, k, Direction.UP) or peer_gone(m, s, k, reader_is_source=True)
+        return readable(s, k, Direction.UP) or broken(m, s, k, Direction.UP)
 
     def helpers_done(self, regs: SourceRegs) -> bool:
         return all_done(regs.pcs)

@@ -17,10 +17,10 @@ from models.scenario.messages import Direction, Kind, Message
 from models.scenario.roles.common import (
     Outcome,
     all_done,
+    broken,
     call,
     close_end,
     note,
-    peer_gone,
     readable,
     send,
     set_pc,
@@ -103,7 +103,7 @@ class TargetProgram:
 
     def _can_receive(self, m: HandoffModel, s: HandoffState, regs: TargetRegs) -> bool:
         k = regs.chan
-        return readable(s, k, Direction.DOWN) or peer_gone(m, s, k, reader_is_source=False)
+        return readable(s, k, Direction.DOWN) or broken(m, s, k, Direction.DOWN)
 
     def stray_info(self, s: HandoffState, regs: TargetRegs) -> bool:
         """A target serves every INFO it receives: a duplicated one is claimed again (R2)."""
