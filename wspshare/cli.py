@@ -12,9 +12,9 @@ from typing import NoReturn
 
 from models.errors import ModelError
 from wspshare.cli_errors import UsageError
-from wspshare.commands import handoff, mutants
+from wspshare.commands import handoff, mutants, simulate
 
-COMMANDS = [handoff, mutants]
+COMMANDS = [handoff, mutants, simulate]
 
 
 class Parser(argparse.ArgumentParser):
