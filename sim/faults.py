@@ -3,7 +3,7 @@
 One fault per line (in a file) or per flag value (on the command line)::
 
     crash ROLE@WHEN            the process crashes (kernel rundown, R11)
-    exhaust ROLE@WHEN[,ERROR]  its next allocating call fails (default WSAENOBUFS)
+    exhaust ROLE@WHEN          its next allocating call fails with WSAENOBUFS
     reuse-pid ROLE[@WHEN]      once ROLE has exited and its pid is free, a new process gets it
     lose STEP[@ROLE]           the pipe loses the message sent in seed step STEP
     duplicate STEP[@ROLE]      ... delivers it twice
@@ -22,7 +22,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from models.errors import ModelError, WSAError
+from models.errors import ModelError
 from models.scenario import Direction, Faults
 
 MESSAGE_STEPS = {2: Direction.DOWN, 3: Direction.UP, 6: Direction.DOWN, 10: Direction.UP}
@@ -43,15 +43,15 @@ class PlannedFault:
     when: tuple[str, float] = ("asap", 0.0)
     step: int = 0  # message faults: the seed step that sends the message
     ms: float = 0.0  # delay: extra milliseconds
-    error: str = "WSAENOBUFS"  # exhaust: the error the call fails with
+    # exhaust: the error the call fails with; the model offers only WSAENOBUFS as a fault action
+    error: str = "WSAENOBUFS"
 
     def __str__(self) -> str:
         if self.kind in MESSAGE_KINDS:
             ms = f":{self.ms:g}" if self.kind == "delay" else ""
             return f"{self.kind} {self.step}{ms}@{self.role}"
         when = "" if self.when[0] == "asap" else "@" + _when_text(self.when)
-        err = f",{self.error}" if self.kind == "exhaust" else ""
-        return f"{self.kind} {self.role}{when}{err}"
+        return f"{self.kind} {self.role}{when}"
 
     @property
     def target_index(self) -> int:
@@ -107,20 +107,11 @@ def parse_fault(kind: str, spec: str) -> PlannedFault:
         return PlannedFault(kind, role, step=int(step_text), ms=ms)
     who, at, rest = spec.partition("@")
     role = _role(text, who)
-    when_text, _, error = rest.partition(",")
     if not at:
         if kind != "reuse-pid":
             raise _bad(text, f"{kind} needs ROLE@WHEN, e.g. {kind} target1@after:5")
         return PlannedFault(kind, role)
-    when = _when(text, when_text)
-    if kind == "exhaust":
-        error = error or "WSAENOBUFS"
-        if error not in ("WSAENOBUFS", "WSAEMFILE"):
-            raise _bad(text, "exhaust fails a call with WSAENOBUFS or WSAEMFILE")
-        return PlannedFault(kind, role, when, error=error)
-    if error:
-        raise _bad(text, f"{kind} takes ROLE@WHEN")
-    return PlannedFault(kind, role, when)
+    return PlannedFault(kind, role, _when(text, rest))
 
 
 def parse_line(line: str) -> PlannedFault:
@@ -163,7 +154,3 @@ def check_roles(plan: tuple[PlannedFault, ...], targets: int) -> None:
             raise ModelError(f"bad fault {str(f)!r}: there are only {targets} target(s)")
         if f.kind in MESSAGE_KINDS and f.role == "source":
             raise ModelError(f"bad fault {str(f)!r}: name the pipe by its target, e.g. @target1")
-
-
-def error_of(f: PlannedFault) -> WSAError:
-    return WSAError[f.error]

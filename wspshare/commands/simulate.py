@@ -33,7 +33,7 @@ NOT_VIOLATIONS = (*BENIGN, LEAK, "deadlock", "horizon")
 FAULT_HELP = """\
 faults (flags may repeat; a --faults FILE holds one per line, or a JSON list of strings):
   --crash ROLE@WHEN           crash the process (its handles are run down, R11)
-  --exhaust ROLE@WHEN[,ERR]   its next allocating call fails (WSAENOBUFS or WSAEMFILE)
+  --exhaust ROLE@WHEN         its next allocating call fails with WSAENOBUFS
   --reuse-pid ROLE[@WHEN]     a new process gets ROLE's pid once it has exited and is free
   --lose STEP[@ROLE]          the pipe loses the message sent in seed step STEP
   --duplicate STEP[@ROLE]     ... delivers it twice
@@ -147,6 +147,8 @@ def trace_table(records: list[Record]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     config = sim_config(args)
+    if args.diagram and Path(args.diagram).suffix.lower() not in (".png", ".svg"):
+        raise ModelError(f"--diagram must end in .png or .svg, got {args.diagram!r}")
     if args.runs == 1 and not args.scheduler:
         return single(args, config)
     if args.trace or args.diagram:
