@@ -15,6 +15,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 BUDGET_SECONDS = 60  # issue 7: each notebook in under a minute on 2 cores
+FIGURE_MARKERS = ("plt.show()", "show_diagram(")  # how a notebook cell puts a figure on screen
 
 
 def execute(nb: nbformat.NotebookNode, cwd: Path) -> nbformat.NotebookNode:
@@ -33,6 +34,10 @@ def test_the_kernel_is_this_python(tmp_path: Path) -> None:
     nb.cells = [nbformat.v4.new_code_cell("import sys; print(sys.prefix)")]
     execute(nb, tmp_path)
     assert nb.cells[0].outputs[0]["text"].strip() == sys.prefix
+
+
+def test_there_are_four_notebooks() -> None:
+    assert [nb.stem[:2] for nb in NOTEBOOKS] == ["01", "02", "03", "04"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -65,10 +70,12 @@ def test_notebook_opens_with_two_sentences(path: Path) -> None:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_every_plot_is_followed_by_a_caption(path: Path) -> None:
-    """A code cell that draws a figure is followed by a markdown cell starting with "Figure"."""
+    """A code cell that shows a figure (a plot or a sequence diagram) is followed by a markdown
+    cell that starts with "**Figure"."""
     cells = nbformat.read(path, as_version=4).cells
     for i, cell in enumerate(cells):
-        if cell.cell_type == "code" and "plt.show()" in cell.source:
+        lines = [line.strip() for line in cell.source.splitlines()]
+        if cell.cell_type == "code" and any(line.startswith(FIGURE_MARKERS) for line in lines):
             nxt = cells[i + 1] if i + 1 < len(cells) else None
             assert nxt is not None and nxt.cell_type == "markdown", f"{path.name} cell {i}"
             assert nxt.source.lstrip().startswith("**Figure"), f"{path.name} cell {i}"

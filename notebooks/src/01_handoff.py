@@ -9,50 +9,62 @@
 # source closes its descriptor without waiting for the target, and which one loses the socket.
 
 # %%
-import matplotlib.pyplot as plt
+import tempfile
+from pathlib import Path
+
+from IPython.display import Image, display
 
 from models.scenario import HandoffModel, ScenarioConfig
 from models.scenario.schedule import seed_order_run
 from properties.checker import check
 from properties.handoff import checkable, violations
+from sim.config import SimConfig
+from sim.diagram import draw
+from sim.montecarlo import sweep
+from sim.run import simulate
+from sim.timing import Timing
+from sim.trace import MessageLedger, event_record
+from wspshare.commands.simulate import trace_table
 from wspshare.render import descriptor_map, reference_counts, role_name, text_table
 
 # %% [markdown]
 # ## The seed's table, run
 #
 # `seed_order_run` runs the scenario once without faults, always taking the step lowest in the
-# seed's table, so with one target it follows the table row by row. Each row below is one atomic
-# call of the executable semantics: the seed's step number, the process and thread that made it,
-# the call and its result, every process's socket descriptors (`~` marks a handle the IFS provider
-# has already duplicated into the target but that the target has not claimed yet), and the
-# socket's reference count (`x`: closed).
+# seed's table, so with one target it follows the table row by row. The pipe is modelled with
+# explicit delivery, so every IPC message shows as a `deliver` row between its `send` and its
+# `receive`. Each row is one atomic action of the executable semantics: the seed's step number,
+# the process and thread, the call and its result, every process's socket descriptors (`~` marks
+# a handle the IFS provider has already duplicated into the target that the target has not
+# claimed yet), and the socket's reference count (`x`: closed). The simulator's trace format
+# holds each row; the seed-order run has no clock, so the `TIME` column just counts actions.
+
 
 # %%
-HEADERS = ("STEP", "PROCESS", "THREAD", "CALL", "RESULT", "DESCRIPTORS", "REFS")
+def seed_records(provider):
+    """The seed-order run of ``provider`` as simulator trace records (time = action number)."""
+    model = HandoffModel(ScenarioConfig(provider=provider, explicit_delivery=True))
+    ledger = MessageLedger(model.config.targets)
+    state, records = model.init_states()[0], []
+    for n, ev in enumerate(seed_order_run(model)):
+        ipc = ledger.follow(state, ev.action, ev.state)
+        records.append(event_record(n, float(n), ev.action, ev.effect, ev.state, ipc))
+        state = ev.state
+    return records
 
 
-def trace_rows(steps):
-    """One row per ``(effect, state)`` pair, in the columns of ``wspshare handoff``."""
-    return [
-        (
-            effect.seed_step or "-",
-            role_name(state, effect.slot),
-            f"T{effect.thread}" if effect.thread >= 0 else "-",
-            effect.call,
-            effect.result,
-            descriptor_map(state),
-            reference_counts(state),
-        )
-        for effect, state in steps
-    ]
+def show_diagram(records):
+    """Draw the sequence diagram of ``records`` and display it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        png = Path(tmp) / "diagram.png"
+        draw(records, png)
+        display(Image(filename=str(png), width=760))
 
 
-runs = {}
-for provider in ("ifs", "non-ifs"):
-    model = HandoffModel(ScenarioConfig(provider=provider))
-    runs[provider] = seed_order_run(model)
+seed_runs = {provider: seed_records(provider) for provider in ("ifs", "non-ifs")}
+for provider, records in seed_runs.items():
     print(f"provider {provider}")
-    print(text_table(HEADERS, trace_rows((ev.effect, ev.state) for ev in runs[provider])))
+    print(trace_table(records))
     print()
 
 # %% [markdown]
@@ -61,13 +73,29 @@ for provider in ("ifs", "non-ifs"):
 # reference count rises to 2 before the protocol info has even left the source; the target's
 # `WSPSocket` in step 8 only adopts that handle. The non-IFS provider (M4) keeps a share record
 # that holds the second reference from step 5, and the target's descriptor is created from it in
-# step 8 with `WPUCreateSocketHandle`.
+# step 8 with `WPUCreateSocketHandle`. In both, the target's acknowledgement (`send ACK`, step 10's
+# arrow) is what lets the source close.
 
 # %% [markdown]
-# ## The same run as a sequence diagram
+# ## The same runs as sequence diagrams
 
 # %%
-SEQUENCE_DIAGRAM = None  # replaced once the simulator's renderer is in place
+show_diagram(seed_runs["ifs"])
+
+# %% [markdown]
+# **Figure 1.** The seed-order handoff on the IFS provider. Each vertical line is a participant:
+# the kernel, the source and target processes, and the provider; time runs down the page, one
+# row per action (the margin numbers the actions). Blue arrows are IPC messages from the row that
+# wrote them to the row that read them; grey arrows mark calls into the provider (SPI calls) or
+# the kernel (`OpenProcess`, `CloseHandle`).
+
+# %%
+show_diagram(seed_runs["non-ifs"])
+
+# %% [markdown]
+# **Figure 2.** The same handoff on the non-IFS provider: the picture is the same shape, because
+# what differs between the providers happens inside them (a handle duplicated at once for IFS, a
+# share record for non-IFS), visible in the tables' `DESCRIPTORS` and `REFS` columns above.
 
 # %% [markdown]
 # ## Without the acknowledgement of step 10
@@ -105,16 +133,26 @@ print(text_table(("PROVIDER", "ACK", "STATES", "NO-PREMATURE-CLOSE", "HANDOFF-SU
 # properties violated in the state after that row.
 
 # %%
+HEADERS = ("STEP", "PROCESS", "THREAD", "CALL", "RESULT", "DESCRIPTORS", "REFS", "VIOLATED")
 claim_model = checkable(HandoffModel(ScenarioConfig(provider="non-ifs-claim", ack=False)))
 failed = check(claim_model)["handoff-succeeds"]
 state = claim_model.init_states()[0]
-steps, broken = [], []
+rows = []
 for action in failed.path.actions:
-    state, effect = claim_model.execute(state, action)
-    steps.append((effect, state))
-    broken.append(", ".join(name for name, _ in violations(claim_model, state)) or "-")
-rows = [(*row, names) for row, names in zip(trace_rows(steps), broken, strict=True)]
-print(text_table((*HEADERS, "VIOLATED"), rows))
+    state, eff = claim_model.execute(state, action)
+    rows.append(
+        (
+            eff.seed_step or "-",
+            role_name(state, eff.slot),
+            f"T{eff.thread}" if eff.thread >= 0 else "-",
+            eff.call,
+            eff.result,
+            descriptor_map(state),
+            reference_counts(state),
+            ", ".join(name for name, _ in violations(claim_model, state)) or "-",
+        )
+    )
+print(text_table(HEADERS, rows))
 
 # %% [markdown]
 # Read the last rows: the source's `WSPCloseSocket` in step 10 drops the only reference, the
@@ -124,5 +162,31 @@ print(text_table((*HEADERS, "VIOLATED"), rows))
 # acknowledgement of step 10 closes this window; the notebook `04_race_window` measures how often
 # the race is lost when the source does not wait.
 
+# %% [markdown]
+# ## The race, with a clock
+#
+# The checker says the bad order *can* happen; the simulator shows it happening in time. It
+# gives each call and each IPC delivery a random duration (1 ms per call and 2 ms per message on
+# average, from a seeded generator) and checks the same properties after every action. Among
+# the first 50 seeds we take the first run that ends in a premature close, and replay it.
+
 # %%
-plt.close("all")
+race = SimConfig(ScenarioConfig(provider="non-ifs-claim", ack=False), Timing())
+seed = sweep(race, 50, workers=1).first_failure.seed
+run = simulate(race, seed)
+print(f"seed {seed}: {run.result.outcome} - {run.result.detail}")
+print(trace_table(run.trace()))
+
+# %%
+actions = [r for r in run.trace() if r.get("event") == "action"]
+assert actions[-1]["call"].startswith("WSPCloseSocket"), "the run ends at the source's close"
+assert not any(r["result"].startswith("INFO") for r in actions), "the INFO was never read"
+show_diagram(run.trace())
+
+# %% [markdown]
+# **Figure 3.** A simulated handoff on the `non-ifs-claim` provider without the acknowledgement;
+# the margin gives each action's time in simulated milliseconds. The INFO message the source sent
+# has no arrow: the target had not read it yet when the source's `WSPCloseSocket` (last row)
+# dropped the socket's only reference. The run stops at that action, because `no-premature-close`
+# is violated there. With the acknowledgement, the source would still be waiting for the target's
+# `ACK` at that moment.
