@@ -104,6 +104,7 @@ class Engine(Generic[S, A, E]):
         self.spawned: set[Hashable] = set()
         self.scheduled: dict[Hashable, list[list[float]]] = {}  # per queue: [time] tokens
         self.last_delivery: dict[Hashable, float] = {}
+        self.last_flight: Mapping[Hashable, int] = {}
         self.armed: list[int] = []
         self.fired: set[int] = set()
         self.before_plans = [i for i, p in enumerate(plans) if p.before and p.at is None]
@@ -236,7 +237,11 @@ class Engine(Generic[S, A, E]):
     def _schedule_deliveries(self, effect: E) -> None:
         """Keep one scheduled delivery per item in flight, first in first out; an item that
         vanished (lost) cancels the latest scheduled delivery of its queue."""
-        for queue, count in self.adapter.in_flight(self.state).items():
+        flight = self.adapter.in_flight(self.state)
+        if flight == self.last_flight:
+            return  # every change of a queue's length shows here; none, nothing to reconcile
+        self.last_flight = flight
+        for queue, count in flight.items():
             tokens = self.scheduled.setdefault(queue, [])
             while len(tokens) > count:
                 tokens.pop()[0] = math.nan  # cancelled

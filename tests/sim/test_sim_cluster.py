@@ -19,7 +19,7 @@ def test_local_cluster_gives_the_same_report_as_local_processes() -> None:
         distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False) as cluster,
         distributed.Client(cluster) as client,
     ):
-        remote = sweep_on(client, config, 600, first_seed=3, batch=70)
-    local = sweep(config, 600, first_seed=3, workers=2)
+        remote = sweep_on(client, config, 2000, first_seed=3, batch=250)
+    local = sweep(config, 2000, first_seed=3, workers=2)
     assert remote == local
     assert remote.count("no-premature-close") > 0
