@@ -27,6 +27,12 @@ def execute(nb: nbformat.NotebookNode, cwd: Path) -> nbformat.NotebookNode:
     return nb
 
 
+def shows_figure(cell: nbformat.NotebookNode) -> bool:
+    """A code cell that puts a figure on screen (a definition of a helper does not)."""
+    lines = [line.strip() for line in cell.source.splitlines()]
+    return cell.cell_type == "code" and any(line.startswith(FIGURE_MARKERS) for line in lines)
+
+
 def test_the_kernel_is_this_python(tmp_path: Path) -> None:
     """The ``python3`` kernel must be the interpreter running the tests, or the notebooks would
     test some other installation of wspshare."""
@@ -47,6 +53,10 @@ def test_notebook_runs_to_the_end(path: Path, tmp_path: Path) -> None:
     execute(nb, tmp_path)
     seconds = time.monotonic() - start
     assert seconds < BUDGET_SECONDS, f"{path.name} took {seconds:.0f} s"
+    for i, cell in enumerate(nb.cells):
+        if shows_figure(cell):
+            images = [o for o in cell.outputs if "image/png" in o.get("data", {})]
+            assert images, f"{path.name} cell {i} should show a figure but displayed none"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -74,8 +84,7 @@ def test_every_plot_is_followed_by_a_caption(path: Path) -> None:
     cell that starts with "**Figure"."""
     cells = nbformat.read(path, as_version=4).cells
     for i, cell in enumerate(cells):
-        lines = [line.strip() for line in cell.source.splitlines()]
-        if cell.cell_type == "code" and any(line.startswith(FIGURE_MARKERS) for line in lines):
+        if shows_figure(cell):
             nxt = cells[i + 1] if i + 1 < len(cells) else None
             assert nxt is not None and nxt.cell_type == "markdown", f"{path.name} cell {i}"
             assert nxt.source.lstrip().startswith("**Figure"), f"{path.name} cell {i}"

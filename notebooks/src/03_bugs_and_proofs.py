@@ -9,9 +9,14 @@
 # counterexample to induction looks like when an invariant is too weak to prove on its own.
 
 # %%
+import tempfile
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
 from hypothesis import settings
+from IPython import get_ipython
+from IPython.display import Image, display
 
 from models.variants import CATALOGUE, variant_named
 from properties.checker import check
@@ -19,7 +24,14 @@ from properties.handoff import checkable, handoff_properties, violations
 from properties.stateful import profiles
 from properties.stateful.machines import call_machine
 from properties.stateful.run import find_failure
-from wspshare.render import descriptor_map, reference_counts, role_name, text_table
+from sim.diagram import draw
+from sim.trace import MessageLedger, event_record
+from wspshare.commands.simulate import trace_table
+from wspshare.render import text_table
+
+# sim.diagram selects matplotlib's file-only Agg backend when imported: switch the notebook back
+# to inline figures so that plt.show() still draws here.
+get_ipython().run_line_magic("matplotlib", "inline")
 
 # %% [markdown]
 # ## The catalogue
@@ -105,55 +117,90 @@ print(text_table(("VARIANT", "STATES", "BFS: VIOLATED", "RANDOM WALKS FIND"), ta
 # %% [markdown]
 # ## One counterexample from each checker
 #
+# To draw a counterexample as a sequence diagram, each IPC message must be an action of its own,
+# so the checkers below run on the witness configuration with explicit delivery (a message sits on
+# the pipe until a `deliver` action moves it to the reader). The path is then replayed through the
+# model into the simulator's trace records, which give both the table and the diagram; the `TIME`
+# column counts actions, since a checker's path has no clock.
+
+
+# %%
+def path_records(model, path):
+    """The checker's ``path`` replayed through ``model`` as simulator trace records."""
+    ledger = MessageLedger(model.config.targets)
+    state, records = model.init_states()[0], []
+    for n, action in enumerate(path.actions):
+        after, effect = model.execute(state, action)
+        ipc = ledger.follow(state, action, after)
+        records.append(event_record(n, float(n), action, effect, after, ipc))
+        state = after
+    return records
+
+
+def show_diagram(records):
+    """Draw the sequence diagram of ``records`` and display it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        png = Path(tmp) / "diagram.png"
+        draw(records, png)
+        display(Image(filename=str(png), width=760))
+
+
+def explicit(name):
+    """The variant's model in its witness configuration, with explicit IPC delivery."""
+    variant = variant_named(name)
+    return checkable(variant.model(variant.witness.with_(explicit_delivery=True)))
+
+
+# %% [markdown]
 # ### Breadth-first search
 #
 # The shortest behaviour in which the non-IFS provider that does not check the target's pid
-# (`no-pid-check`) hands the socket to a stranger. Each row is one action replayed through the
-# model; the last column names the properties violated after it.
+# (`no-pid-check`) hands the socket to a stranger: a process that was never named as a target but
+# got hold of a copy of the protocol info.
 
 # %%
-HEADERS = ("STEP", "PROCESS", "THREAD", "CALL", "RESULT", "DESCRIPTORS", "REFS", "VIOLATED")
+bfs_model = explicit("no-pid-check")
+bfs = check(bfs_model)["no-strangers"]
+bfs_trace = path_records(bfs_model, bfs.path)
+print(f"{bfs.verdict.value}: {len(bfs.path)} actions")
+print(violations(bfs_model, bfs.path.last))
+print(trace_table(bfs_trace))
 
+# %%
+show_diagram(bfs_trace)
 
-def replay_rows(model, path):
-    """The path's actions executed one by one, as table rows."""
-    state = model.init_states()[0]
-    rows = []
-    for action in path.actions:
-        state, eff = model.execute(state, action)
-        rows.append(
-            (
-                eff.seed_step or "-",
-                role_name(state, eff.slot),
-                f"T{eff.thread}" if eff.thread >= 0 else "-",
-                eff.call,
-                eff.result,
-                descriptor_map(state),
-                reference_counts(state),
-                ", ".join(name for name, _ in violations(model, state)) or "-",
-            )
-        )
-    return rows
-
-
-bfs_model = checkable(variant_named("no-pid-check").model())
-bfs_path = exhaustive["no-pid-check"]["no-strangers"].path
-print(text_table(HEADERS, replay_rows(bfs_model, bfs_path)))
+# %% [markdown]
+# **Figure 2.** Breadth-first search's counterexample for `no-pid-check`. The source duplicates
+# the socket for the target's pid; the stranger, which holds a forged copy of the protocol info,
+# calls `WSPSocket` with it before the source has even sent the info to the target. The provider
+# does not compare the caller's pid with the one the info was made for, and hands the stranger a
+# descriptor (last row).
 
 # %% [markdown]
 # ### Random walks
 #
-# The shortest walk that reached a violation of `single-use` in the variant whose non-IFS provider
-# accepts a protocol info twice (`accept-twice`), which shows only when the pipe duplicates the
-# INFO message. A walk stumbles on a bug rather than aiming at it, so its path can be longer than
-# the breadth-first one and contain detours.
+# A walk stumbles on a bug rather than aiming at it, so its path can be longer than the
+# breadth-first one and contain detours. Here the shortest of 200 seeded walks that reached a
+# violation of `single-use` in the variant whose non-IFS provider accepts a protocol info twice
+# (`accept-twice`), which shows only when the pipe duplicates the INFO message.
 
 # %%
-walk_model = checkable(variant_named("accept-twice").model())
-walk_path = walks["accept-twice"]["single-use"].path
-bfs_length = len(exhaustive["accept-twice"]["single-use"].path)
-print(f"random walk: {len(walk_path)} steps; breadth-first search: {bfs_length} steps")
-print(text_table(HEADERS, replay_rows(walk_model, walk_path)))
+walk_model = explicit("accept-twice")
+walk = check(walk_model, strategy="random", walks=200, max_depth=80, seed=7)["single-use"]
+shortest = len(check(walk_model)["single-use"].path)
+walk_trace = path_records(walk_model, walk.path)
+print(f"random walk: {len(walk.path)} actions; breadth-first search: {shortest} actions")
+print(violations(walk_model, walk.path.last))
+print(trace_table(walk_trace))
+
+# %%
+show_diagram(walk_trace)
+
+# %% [markdown]
+# **Figure 3.** The random walk's counterexample for `accept-twice`. The pipe duplicates the INFO
+# message (a fault: two arrows leave the one `send INFO`), the target serves both copies, and the
+# second `WSPSocket` with the same protocol info succeeds (last row): the target holds two
+# descriptors from one info, which R2 forbids.
 
 # %% [markdown]
 # ### Hypothesis
