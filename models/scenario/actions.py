@@ -96,6 +96,27 @@ class Exhaust(NamedTuple):
 
 Action = Step | Deliver | Timeout | Crash | Lose | Duplicate | Reorder | ReusePid | Exhaust
 FAULTS = (Crash, Lose, Duplicate, Reorder, ReusePid, Exhaust, Timeout)
+ACTION_TYPES = (Step, Deliver, Timeout, Crash, Lose, Duplicate, Reorder, ReusePid, Exhaust)
+
+
+def _same_action(self: tuple[object, ...], other: object) -> bool:
+    return type(self) is type(other) and tuple.__eq__(self, other)
+
+
+def _other_action(self: tuple[object, ...], other: object) -> bool:
+    return not _same_action(self, other)
+
+
+def _action_hash(self: tuple[object, ...]) -> int:
+    return hash((type(self).__name__, *self))
+
+
+# Plain NamedTuples compare by fields alone, so Crash(1) would equal ReusePid(1): an action's
+# type is part of what it is.
+for _action_type in ACTION_TYPES:
+    setattr(_action_type, "__eq__", _same_action)  # noqa: B010
+    setattr(_action_type, "__ne__", _other_action)  # noqa: B010
+    setattr(_action_type, "__hash__", _action_hash)  # noqa: B010
 
 
 class Effect(NamedTuple):
