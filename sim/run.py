@@ -14,6 +14,7 @@ from functools import lru_cache, partial
 
 from models.scenario import Action, Effect, HandoffModel, HandoffState, Step
 from models.scenario.schedule import Event
+from models.variants import CORRECT, variant_named
 from properties.handoff import violations
 from sim.config import SimConfig
 from sim.engine import Engine
@@ -73,7 +74,11 @@ def model_for(config: SimConfig) -> HandoffModel:
 @lru_cache(maxsize=16)
 def memo_for(config: SimConfig) -> HandoffMemo:
     """The cached model of ``config``, shared by all its runs in this process."""
-    return Memo(HandoffModel(config.model_config()))
+    scenario = config.model_config()
+    if scenario.variant == CORRECT:
+        return Memo(HandoffModel(scenario))
+    # A seeded bug (models.variants) runs in the simulator exactly as the checker sees it.
+    return Memo(variant_named(scenario.variant).model(scenario))
 
 
 def simulate(config: SimConfig, seed: int, record: bool = True) -> SimRun:

@@ -76,3 +76,18 @@ def test_readme_matrix_is_what_the_command_prints(matrix_json: dict[str, object]
             assert cells[2].startswith("caught") == cell["caught"], cells[0]
             checked += 1
     assert checked == len(VARIANTS)
+
+
+def test_the_simulation_column_catches_a_race_and_spares_the_control() -> None:
+    chosen = [VARIANTS["close-before-claim"], VARIANTS["no-pid-pin"]]
+    matrix = run_matrix(chosen, ["simulation"], budget=20)
+    assert matrix.false_alarms == []
+    assert matrix.row("close-before-claim").cells["simulation"].found == "no-premature-close"
+    assert matrix.row("no-pid-pin").cells["simulation"].found == "no-strangers"
+
+
+def test_a_narrow_race_is_missed_by_simulation_but_caught_by_search() -> None:
+    """The stale handle needs the helper thread to run after close and reuse: timings almost
+    never line up, so only exhaustive search finds it (the matrix says so)."""
+    matrix = run_matrix([VARIANTS["stale-handle-reuse"]], ["exhaustive", "simulation"], 20)
+    assert matrix.only_catchers() == {"stale-handle-reuse": "exhaustive"}

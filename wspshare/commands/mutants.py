@@ -87,6 +87,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"FALSE ALARM on the correct machine: {', '.join(matrix.false_alarms)}")
         return 1
     if matrix.uncaught:
-        print(f"not caught by any checker: {', '.join(matrix.uncaught)}")
+        print(f"not caught by any checker that ran: {', '.join(matrix.uncaught)}")
         return 1
     return 0

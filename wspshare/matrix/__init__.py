@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from models.variants import CORRECT, VARIANTS, Variant
 from wspshare.matrix.cell import Cell, CellRunner
 from wspshare.matrix.exhaustive import exhaustive_cell
+from wspshare.matrix.simulation import simulation_cell
 
 COLUMNS: dict[str, CellRunner] = {
     "exhaustive": exhaustive_cell,
+    "simulation": simulation_cell,
 }
 
 
