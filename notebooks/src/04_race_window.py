@@ -12,6 +12,7 @@
 import matplotlib.pyplot as plt
 
 from models.scenario import ScenarioConfig
+from models.variants import variant_named
 from sim.config import SimConfig
 from sim.montecarlo import sweep, wilson
 from sim.timing import Timing
@@ -34,16 +35,14 @@ from wspshare.render import text_table
 # 1 ms on average.
 
 # %%
-PROVIDERS = ("ifs", "non-ifs", "non-ifs-claim")
+NO_ACK = {p: ScenarioConfig(provider=p, ack=False) for p in ("ifs", "non-ifs", "non-ifs-claim")}
 RUNS = 600  # per point: enough for an interval of about +-4 points at a rate near 50%
 PREMATURE = "no-premature-close"
 
 
-def premature_rate(provider, ipc, close_delay, ack=False):
+def premature_rate(scenario, ipc, close_delay):
     """How often ``no-premature-close`` fails, as (rate, low, high), the 95% Wilson interval."""
-    config = SimConfig(
-        ScenarioConfig(provider=provider, ack=ack), Timing(ipc=ipc, close_delay=close_delay)
-    )
+    config = SimConfig(scenario, Timing(ipc=ipc, close_delay=close_delay))
     report = sweep(config, RUNS, workers=1)
     for rate in report.outcomes:
         if rate.name == PREMATURE:
@@ -64,39 +63,64 @@ def plot_rates(ax, xs, points, **style):
 # ## How the IPC delay widens the window
 #
 # First the source closes as soon as it can (no extra wait), and the mean IPC delay varies from
-# a quarter of a call's duration to sixteen calls.
+# a quarter of a call's duration to sixteen calls. Besides the three providers without the
+# acknowledgement, two seeded bugs of the catalogue (`models.variants`) race in the same way:
+# a non-IFS provider that takes its reference at duplication but frees the share record when the
+# source closes (`free-share-on-source-close`), and a target that acknowledges as soon as the info
+# arrives, before its `WSPSocket` has claimed, on the late-reference provider with the
+# acknowledgement (`ack-before-claim`).
 
 # %%
 IPC_DELAYS = (0.25, 0.5, 1, 2, 4, 8, 16)
-COLOURS = {"ifs": "tab:blue", "non-ifs": "tab:green", "non-ifs-claim": "tab:red"}
-MARKERS = {"ifs": "s", "non-ifs": "^", "non-ifs-claim": "o"}  # ifs and non-ifs overlap at 0
-by_ipc = {p: [premature_rate(p, ipc, 0.0) for ipc in IPC_DELAYS] for p in PROVIDERS}
+LINES = {  # label: (scenario, colour, marker)
+    "ifs, no ack": (NO_ACK["ifs"], "tab:blue", "s"),  # ifs and non-ifs overlap at 0
+    "non-ifs, no ack": (NO_ACK["non-ifs"], "tab:green", "^"),
+    "non-ifs-claim, no ack": (NO_ACK["non-ifs-claim"], "tab:red", "o"),
+    "bug free-share-on-source-close": (
+        variant_named("free-share-on-source-close").config(),
+        "tab:purple",
+        "D",
+    ),
+    "bug ack-before-claim": (variant_named("ack-before-claim").config(), "tab:brown", "v"),
+}
+by_ipc = {
+    label: [premature_rate(scenario, ipc, 0.0) for ipc in IPC_DELAYS]
+    for label, (scenario, _, _) in LINES.items()
+}
 
-fig, ax = plt.subplots(figsize=(7, 4.2))
-for provider in PROVIDERS:
+same_race = by_ipc["bug free-share-on-source-close"] == by_ipc["non-ifs-claim, no ack"]
+assert same_race, "both mistakes lose the same race in the same runs"
+
+fig, ax = plt.subplots(figsize=(7.5, 4.5))
+for label, (_, colour, marker) in LINES.items():
+    dashed = "--" if label.startswith("bug free-share") else "-"
     plot_rates(
-        ax, IPC_DELAYS, by_ipc[provider], color=COLOURS[provider], marker=MARKERS[provider],
-        markerfacecolor="none", label=provider,
+        ax, IPC_DELAYS, by_ipc[label], color=colour, marker=marker, markerfacecolor="none",
+        label=label, linestyle=dashed,
     )  # fmt: skip
 ax.set_xscale("log", base=2)
 ax.set_xticks(IPC_DELAYS, [str(d) for d in IPC_DELAYS])
 ax.set_ylim(-0.03, 1.03)
 ax.set_xlabel("mean IPC delay of one message (simulated ms; a call takes 1 ms on average)")
 ax.set_ylabel("share of handoffs with a premature close")
-ax.set_title("Source closes right after sending the info (no acknowledgement)")
-ax.legend(title="provider", fontsize=8)
+ax.set_title("How often the socket closes before the target claims it")
+ax.legend(fontsize=8, loc="center right")
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# **Figure 1.** Share of simulated handoffs in which the source's close ended the connection
-# before the target could claim the socket, against the mean IPC delay (log scale), one line per
-# provider; the shaded bands are 95% confidence intervals (Wilson) over 600 runs per point.
-# With `non-ifs-claim` the source wins the race most of the time even when IPC is nearly free,
-# because it needs one call to close while the target needs two (read the pipe, claim); slower
-# IPC only makes it worse. With `ifs` and `non-ifs` the target's reference exists before the info
-# is sent, so the rate is zero at every delay: their two lines lie on top of each other at 0
-# (the thin band above them is what 600 clean runs can exclude).
+# **Figure 1.** Share of simulated handoffs in which the socket closed before the target could
+# claim it, against the mean IPC delay (log scale); the shaded bands are 95% confidence intervals
+# (Wilson) over 600 runs per point. Without the acknowledgement, the late-reference provider
+# (`non-ifs-claim`) loses most of the time even when IPC is nearly free, because the source needs
+# one call to close while the target needs two (read the pipe, claim), and slower IPC only makes
+# it worse. The provider that frees the share on the source's close loses in exactly the same
+# runs (same seeds, same race), so its line hides the red one. A target
+# that acknowledges before claiming shows the opposite trend: the source now waits for the ACK,
+# so the slower the ACK travels, the more time the target has to claim, and the rate falls as IPC
+# slows. With `ifs` and `non-ifs` the target's reference exists before the info is sent, so the
+# rate is zero at every delay: their two lines lie on top of each other at 0 (the thin band above
+# them is what 600 clean runs can exclude).
 
 # %% [markdown]
 # ## Waiting before the close
@@ -108,18 +132,20 @@ plt.show()
 WAITS = (0, 1, 2, 4, 8, 16, 32)
 HELD_IPC = (0.5, 2, 8)
 SHADES = ("tab:orange", "tab:red", "darkred")
-by_wait = {ipc: [premature_rate("non-ifs-claim", ipc, w) for w in WAITS] for ipc in HELD_IPC}
-safe = {p: [premature_rate(p, 8, w) for w in WAITS] for p in ("ifs", "non-ifs")}
-with_ack = [premature_rate("non-ifs-claim", 8, w, ack=True) for w in WAITS]
+late = NO_ACK["non-ifs-claim"]
+by_wait = {ipc: [premature_rate(late, ipc, w) for w in WAITS] for ipc in HELD_IPC}
+safe = {p: [premature_rate(NO_ACK[p], 8, w) for w in WAITS] for p in ("ifs", "non-ifs")}
+with_ack = [premature_rate(late.with_(ack=True), 8, w) for w in WAITS]
 
 fig, ax = plt.subplots(figsize=(7, 4.2))
 xs = [w + 0.5 for w in WAITS]  # shifted so that a wait of 0 fits on the log axis
 for ipc, shade in zip(HELD_IPC, SHADES, strict=True):
     plot_rates(ax, xs, by_wait[ipc], color=shade, label=f"non-ifs-claim, IPC {ipc} ms")
 for provider in ("ifs", "non-ifs"):
+    _, colour, marker = LINES[f"{provider}, no ack"]
     plot_rates(
-        ax, xs, safe[provider], color=COLOURS[provider], marker=MARKERS[provider],
-        markerfacecolor="none", label=f"{provider}, IPC 8 ms",
+        ax, xs, safe[provider], color=colour, marker=marker, markerfacecolor="none",
+        label=f"{provider}, IPC 8 ms",
     )  # fmt: skip
 plot_rates(
     ax, xs, with_ack, color="black", marker="x", linestyle="--",
