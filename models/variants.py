@@ -318,7 +318,7 @@ CATALOGUE: tuple[Variant, ...] = (
     Variant(
         "switch-dispatch-by-value",
         spec_bug=False,
-        caught_by=("no-stale-use",),
+        caught_by=("process-isolation", "no-stale-use"),
         witness=BASE.with_(provider=IFS, stranger=True),
         mutation=Mutation(switch_type=ByValueSwitch),
         environment=Environment(stranger=ProbingStranger),

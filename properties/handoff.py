@@ -14,6 +14,7 @@ from models.protocol import Expectation, Property
 from models.scenario import HandoffModel, HandoffState, StrangerRegs, TargetRegs
 from models.state import HandleKind, SocketStatus
 from properties.invariants import WORLD_INVARIANTS, Diagnosis
+from properties.isolation import ISOLATION_INVARIANTS, ISOLATION_RULES
 
 ScenarioCheck = Callable[[HandoffModel, HandoffState], Diagnosis]
 
@@ -111,7 +112,9 @@ WORLD_RULES = {
     "provider-discipline": "R4",
     "common-state": "R6",
     "single-registration": "R8",
+    **ISOLATION_RULES,
 }
+WORLD_CHECKS = {**WORLD_INVARIANTS, **ISOLATION_INVARIANTS}
 
 
 def _world_holds(check: Callable[..., Diagnosis], model: HandoffModel, s: HandoffState) -> bool:
@@ -129,7 +132,7 @@ def _succeeds_or_faulted(model: HandoffModel, s: HandoffState) -> bool:
 def handoff_properties(model: HandoffModel) -> list[Property[HandoffState]]:
     """Every property of SPEC "What must hold", bound to ``model``."""
     props: list[Property[HandoffState]] = []
-    for name, check in WORLD_INVARIANTS.items():
+    for name, check in WORLD_CHECKS.items():
         doc = (check.__doc__ or "").strip().splitlines()[0]
         holds = partial(_world_holds, check, model)
         props.append(Property(name, WORLD_RULES[name], Expectation.ALWAYS, holds, doc))
@@ -157,7 +160,7 @@ def checkable(model: HandoffModel) -> HandoffModel:
 def violations(model: HandoffModel, s: HandoffState) -> list[tuple[str, str]]:
     """Every failing safety property, with its diagnosis (for runtime verification)."""
     out: list[tuple[str, str]] = []
-    for name, check in WORLD_INVARIANTS.items():
+    for name, check in WORLD_CHECKS.items():
         found = check(model.semantics, s.world)
         if found is not None:
             out.append((name, found))

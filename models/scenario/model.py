@@ -44,6 +44,7 @@ from models.scenario.state import (
     StrangerRegs,
     TargetRegs,
 )
+from models.scenario.symmetry import canonical, reduces
 from models.semantics import Semantics
 
 CRASH, LOSE, DUPLICATE, REORDER, REUSE_PID, EXHAUST = range(6)
@@ -81,6 +82,7 @@ class HandoffModel:
         self.catalog_id = self.provider.catalog_id
         self.source_slot = 0
         self._properties = tuple(properties)
+        self._symmetric = reduces(self)
 
     def with_properties(self, properties: Sequence[Property[HandoffState]]) -> HandoffModel:
         return HandoffModel(self.config, self.semantics, self.programs, properties)
@@ -236,7 +238,8 @@ class HandoffModel:
         return isinstance(action, Step | Deliver)
 
     def representative(self, state: HandoffState) -> HandoffState:
-        return state
+        """Targets and helper threads sorted, when that is sound (``models.scenario.symmetry``)."""
+        return canonical(self, state) if self._symmetric else state
 
 
 def stranger_slots(model: HandoffModel, state: HandoffState) -> list[int]:

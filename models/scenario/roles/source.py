@@ -200,7 +200,9 @@ class SourceProgram:
         return set_regs(s, step.slot, regs), effect
 
     def unpin(self, m: HandoffModel, s: HandoffState, step: Step, regs: SourceRegs) -> Outcome:
-        k = next(i for i, v in enumerate(regs.pins) if v)
+        # Lowest handle value first, not lowest target index: the order must not tell targets
+        # apart (M7), or symmetry reduction over them would be unsound.
+        k = min((i for i, v in enumerate(regs.pins) if v), key=regs.pins.__getitem__)
         w = m.semantics.kernel.close_handle(s.world, step.slot, regs.pins[k])
         regs = regs._replace(pins=replace_at(regs.pins, k, 0))
         regs = self.goto(regs, Pc.UNPIN if any(regs.pins) else DONE)

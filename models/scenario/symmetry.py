@@ -1,0 +1,278 @@
+"""Symmetry reduction for the handoff model: a canonical member of a state's symmetry class.
+
+Two symmetries are used, each sound only for the correct programs and the standard machine:
+
+* **Interchangeable targets** (M7).  The source serves targets in any order and collects their
+  acknowledgements in any order, and every target runs the same program, so renaming targets by a
+  permutation ``sigma`` maps behaviours to behaviours.  A target is more than its slot: it is its
+  process (slot ``1+k``, pid), its registers, its pipe ``k``, the source's per-target registers
+  ``phases/pids/pins/infos[k]``, and every reference to its slot or pid anywhere in the world
+  (``PROCESS`` handles' ``obj``, event registrations' pid, non-IFS share records' ``target_pid``,
+  ``PID_REPLY`` payloads on pipes, strangers that reused its pid).  Pids are data that flow
+  through messages, so the permutation also renames pids: target ``i`` of the representative keeps
+  the pid of slot ``1+i`` (a bijection on the targets' pids; the kernel compares pids only for
+  equality once processes are spawned, so renaming them is invisible to every rule).  Targets are
+  sorted by everything about them except their pid, which is written relative to itself.
+* **Interchangeable helper threads.**  Threads ``1..n`` of a process run the same program and
+  nothing in the world records a thread's index, so their program counters are sorted.
+
+Not used: **handle values.**  M1 hands out the lowest free multiple of 4, so the next value a
+process gets depends on which values are in use: with ``{4}`` in use the next one is 8, but after
+swapping 8 and 12 the next one is still 8, not 12.  Renaming handle values therefore does not
+commute with allocation (and stale-value hazards depend on exactly which value is reused), so no
+permutation of handle values other than the identity is a symmetry of this model.
+
+Soundness needs the transition relation to be invariant under the renaming.  A variant (a seeded
+bug, a provider keyed by slot, a source serving targets in index order) may break that, so
+``symmetry_sound`` accepts only the standard semantics and programs; for anything else the
+representative is the state itself (no reduction, never a wrong verdict).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from models.kernel import Kernel
+from models.providers import IfsProvider, NonIfsProvider
+from models.providers.nonifs import NonIfsState
+from models.scenario.messages import Channel, Kind, Message
+from models.scenario.roles.source import SourceProgram
+from models.scenario.roles.stranger import StrangerProgram
+from models.scenario.roles.target import TargetProgram
+from models.scenario.state import HandoffState, SourceRegs, StrangerRegs, TargetRegs
+from models.state import Handle, HandleKind, Process, ProtocolInfo, Sock, World
+from models.switch import Switch
+
+if TYPE_CHECKING:
+    from models.scenario.model import HandoffModel
+
+_STANDARD_PROVIDERS = (IfsProvider, NonIfsProvider)
+Key = tuple[object, ...]
+Rename = Callable[[int], int]
+
+
+# The fields this module knows how to rename.  A new field may carry a slot, a pid or a target
+# index, so until it is handled here, symmetry switches itself off (and the tests notice).
+KNOWN_FIELDS = {
+    Process: ("pid", "alive", "threads", "handles", "issued", "fail_next"),
+    SourceRegs: ("pcs", "sock", "sock_id", "phases", "pids", "pins", "infos", "closed", "spare"),
+    TargetRegs: ("pcs", "sock", "sock_id", "info", "claimed", "extra", "chan", "worked"),
+    HandoffState: ("world", "regs", "chans", "budget", "faulted", "stale_use"),
+    World: ("procs", "sockets", "providers"),
+}
+
+
+def symmetry_sound(model: HandoffModel) -> str | None:
+    """Why the symmetries above may not hold for ``model`` (None: they do)."""
+    for record, known in KNOWN_FIELDS.items():
+        if record._fields != known:  # type: ignore[attr-defined]
+            fields = record._fields  # type: ignore[attr-defined]
+            return f"{record.__name__} has fields this module does not rename: {fields}"
+    programs = model.programs
+    if (type(programs.source), type(programs.target), type(programs.stranger)) != (
+        SourceProgram,
+        TargetProgram,
+        StrangerProgram,
+    ):
+        return "a protocol variant replaces a program, which may tell targets apart"
+    sem = model.semantics
+    if type(sem.kernel) is not Kernel or type(sem.switch) is not Switch:
+        return "a kernel or switch variant may depend on slots, pids or thread indices"
+    if any(type(p) not in _STANDARD_PROVIDERS for p in sem.providers):
+        return "a provider variant may key its state by slot, pid or descriptor"
+    return None
+
+
+def reduces(model: HandoffModel) -> bool:
+    """True when some symmetry can merge states: two targets, or two helper threads."""
+    cfg = model.config
+    return symmetry_sound(model) is None and (cfg.targets >= 2 or cfg.threads >= 3)
+
+
+def canonical(model: HandoffModel, state: HandoffState) -> HandoffState:
+    """The representative of ``state``'s class: targets sorted, helper threads sorted."""
+    targets = model.config.targets
+    if targets >= 2:
+        procs = state.world.procs
+        pids = [procs[1 + k].pid for k in range(targets)]
+        keys = [_local_key(state, k, pids) for k in range(targets)]
+        if len(set(keys)) < targets:  # a tie: look at the world's references to each target too
+            keys = [(key, _world_key(state, k, pids)) for k, key in enumerate(keys)]
+        order = sorted(range(targets), key=keys.__getitem__)  # order[new] = old
+        if any(old != new for new, old in enumerate(order)):
+            state = _permute(state, order, pids)
+    if model.config.threads >= 3:
+        state = state._replace(regs=tuple(_sort_helpers(r) for r in state.regs))
+    return state
+
+
+# --- the sort key of one target ------------------------------------------------------------------
+def _relative(own: int, pids: list[int]) -> Callable[[int], tuple[int, ...]]:
+    """A pid as seen from the target whose pid is ``own``: itself, another target, or other."""
+
+    def pid(p: int) -> tuple[int, ...]:
+        return (0,) if p == own else (1,) if p in pids else (2, p)
+
+    return pid
+
+
+def _local_key(s: HandoffState, k: int, pids: list[int]) -> Key:
+    """Target ``k``'s own process, registers, pipe and the source's registers for it."""
+    pid = _relative(pids[k], pids)
+    proc = s.world.procs[1 + k]
+    regs = s.regs[1 + k]
+    src = s.regs[0]
+    assert isinstance(regs, TargetRegs) and isinstance(src, SourceRegs)
+    mine = (
+        _helpers_sorted(regs.pcs), _info(regs.info), regs.sock, regs.sock_id, regs.claimed,
+        regs.extra, regs.worked,
+    )  # fmt: skip
+    return (
+        proc[1:],  # all but the pid
+        mine,
+        (src.phases[k], pid(src.pids[k]), src.pins[k], _info(src.infos[k])),
+        _chan_key(s.chans[k], pid),
+    )
+
+
+def _world_key(s: HandoffState, k: int, pids: list[int]) -> Key:
+    """The rest of the world's references to target ``k``'s slot or pid."""
+    own = pids[k]
+    w = s.world
+    slot = 1 + k
+    pinned_by = tuple(
+        (holder, h.value)
+        for holder, p in enumerate(w.procs)
+        for h in p.handles
+        if h.kind is HandleKind.PROCESS and h.obj == slot
+    )
+    events = tuple(
+        (i, d, mask) for i, sock in enumerate(w.sockets) for p, d, mask in sock.events if p == own
+    )
+    shares = tuple(
+        (sh.token, sh.sock, sh.holds_ref)
+        for st in w.providers
+        if isinstance(st, NonIfsState)
+        for sh in st.shares
+        if sh.target_pid == own
+    )
+    reused = tuple(i for i, p in enumerate(w.procs) if i > slot and p.pid == own)
+    return (pinned_by, events, shares, reused)
+
+
+def _info(info: ProtocolInfo | None) -> tuple[object, ...]:
+    return () if info is None else info
+
+
+def _chan_key(chan: Channel, pid: Callable[[int], tuple[int, ...]]) -> Key:
+    def msg(m: Message) -> tuple[object, ...]:
+        payload = m.payload
+        if m.kind is Kind.PID_REPLY and isinstance(payload, int):
+            return (m.kind, pid(payload))
+        return (
+            m.kind,
+            () if payload is None else (payload,) if isinstance(payload, int) else payload,
+        )
+
+    (down, up), (wire_down, wire_up) = chan.inbox, chan.wire
+    queues = (
+        tuple(map(msg, down)),
+        tuple(map(msg, up)),
+        tuple(map(msg, wire_down)) if wire_down else (),
+        tuple(map(msg, wire_up)) if wire_up else (),
+    )
+    return (queues, chan.open_ends)
+
+
+# --- applying a permutation ----------------------------------------------------------------------
+def _permute(s: HandoffState, order: list[int], pids: list[int]) -> HandoffState:
+    """Target ``order[i]`` becomes target ``i`` (slot ``1+i``, pipe ``i``, pid ``pids[i]``)."""
+    new_of = [0] * len(order)
+    for new, old in enumerate(order):
+        new_of[old] = new
+    slot_map = {1 + old: 1 + new for old, new in enumerate(new_of)}
+    pid_map = {pids[old]: pids[new] for old, new in enumerate(new_of)}
+
+    def rp(p: int) -> int:
+        return pid_map.get(p, p)
+
+    w = s.world
+    procs = [_rename_proc(p, pid_map, slot_map) for p in w.procs]
+    for new, old in enumerate(order):
+        procs[1 + new] = _rename_proc(w.procs[1 + old], pid_map, slot_map)
+    sockets = tuple(_rename_sock(sock, rp) for sock in w.sockets)
+    providers = tuple(_rename_provider(st, rp) for st in w.providers)
+    world = World(tuple(procs), sockets, providers)
+
+    regs = list(s.regs)
+    src = regs[0]
+    assert isinstance(src, SourceRegs)
+    regs[0] = src._replace(
+        phases=tuple([src.phases[old] for old in order]),
+        pids=tuple([rp(src.pids[old]) for old in order]),
+        pins=tuple([src.pins[old] for old in order]),
+        infos=tuple([src.infos[old] for old in order]),
+    )
+    for new, old in enumerate(order):
+        t = s.regs[1 + old]
+        assert isinstance(t, TargetRegs)
+        regs[1 + new] = t._replace(chan=new)
+    chans = tuple([_rename_chan(s.chans[old], rp) for old in order])
+    return HandoffState(world, tuple(regs), chans, s.budget, s.faulted, s.stale_use)
+
+
+def _rename_proc(p: Process, pid_map: dict[int, int], slot_map: dict[int, int]) -> Process:
+    handles = p.handles
+    if any(h.kind is HandleKind.PROCESS for h in handles):
+        handles = tuple(
+            Handle(h.value, slot_map.get(h.obj, h.obj), h.catalog, h.kind)
+            if h.kind is HandleKind.PROCESS
+            else h
+            for h in handles
+        )
+    elif p.pid not in pid_map:
+        return p
+    return p._replace(pid=pid_map.get(p.pid, p.pid), handles=handles)
+
+
+def _rename_sock(sock: Sock, rp: Rename) -> Sock:
+    if not sock.events:
+        return sock
+    events = tuple((rp(pid), d, mask) for pid, d, mask in sock.events)
+    return sock._replace(events=events)
+
+
+def _rename_provider(state: object, rp: Rename) -> object:
+    if isinstance(state, NonIfsState) and state.shares:
+        shares = tuple(sh._replace(target_pid=rp(sh.target_pid)) for sh in state.shares)
+        return state._replace(shares=shares)
+    return state
+
+
+def _rename_chan(chan: Channel, rp: Rename) -> Channel:
+    def queue(q: tuple[Message, ...]) -> tuple[Message, ...]:
+        if not any(m.kind is Kind.PID_REPLY for m in q):
+            return q
+        return tuple(
+            Message(m.kind, rp(m.payload))
+            if m.kind is Kind.PID_REPLY and isinstance(m.payload, int)
+            else m
+            for m in q
+        )
+
+    inbox = (queue(chan.inbox[0]), queue(chan.inbox[1]))
+    wire = (queue(chan.wire[0]), queue(chan.wire[1]))
+    return Channel(inbox, wire, chan.open_ends)
+
+
+# --- helper threads ------------------------------------------------------------------------------
+def _helpers_sorted(pcs: tuple[int, ...]) -> tuple[int, ...]:
+    return pcs if len(pcs) < 3 else (pcs[0], *sorted(pcs[1:]))
+
+
+def _sort_helpers(
+    regs: SourceRegs | TargetRegs | StrangerRegs,
+) -> SourceRegs | TargetRegs | StrangerRegs:
+    pcs = _helpers_sorted(regs.pcs)
+    return regs if pcs == regs.pcs else regs._replace(pcs=pcs)

@@ -1,0 +1,143 @@
+"""The named configurations the model checker knows, and the switches that vary them.
+
+A configuration is a shape of the handoff (how many targets, how many threads); the switches
+choose the provider, whether the source waits for the acknowledgement and pins the pid, the fault
+budgets (M5), a stranger, and a seeded bug (a variant of ``models.variants``).  ``model_for``
+builds the checkable ``HandoffModel`` with every property of ``properties.handoff`` attached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import astuple, dataclass, fields
+
+from models.errors import ModelError
+from models.scenario import Faults, HandoffModel, ScenarioConfig
+from models.variants import CORRECT, variant_named
+from properties.handoff import checkable
+
+DEFAULT_FANOUT = 2
+
+
+@dataclass(frozen=True)
+class Switches:
+    """What the command line varies; ``None`` leaves the configuration's own value."""
+
+    provider: str | None = None
+    ack: bool = True
+    pin: bool = True
+    targets: int | None = None
+    threads: int | None = None
+    stranger: bool = False
+    crash: int = 0
+    lose: int = 0
+    duplicate: int = 0
+    reorder: int = 0
+    reuse_pid: int = 0
+    exhaust: int = 0
+    variant: str = CORRECT
+
+    @property
+    def faults(self) -> Faults:
+        return Faults(
+            self.crash, self.lose, self.duplicate, self.reorder, self.reuse_pid, self.exhaust
+        )
+
+    def describe(self) -> str:
+        """The switches that differ from the defaults, as command-line flags."""
+        out = []
+        for f in fields(self):
+            value, default = getattr(self, f.name), f.default
+            if value == default:
+                continue
+            flag = "--" + f.name.replace("_", "-")
+            if f.name in ("ack", "pin"):
+                out.append(f"--no-{f.name}")
+            elif value is True:
+                out.append(flag)
+            else:
+                out.append(f"{flag} {value}")
+        return " ".join(out)
+
+
+@dataclass(frozen=True)
+class NamedConfig:
+    """One configuration: its name, a one-line description, and its base scenario."""
+
+    name: str
+    doc: str
+    base: Callable[[Switches], ScenarioConfig]
+    fanout: bool = False  # --targets may change the number of (interchangeable) targets
+
+    def scenario(self, switches: Switches) -> ScenarioConfig:
+        """The base scenario with ``switches`` laid over it: a switch can add faults, a stranger
+        or threads, turn the acknowledgement or the pin off, and choose the provider."""
+        if switches.targets is not None and not self.fanout:
+            raise ModelError(f"--targets applies to fanout only, not to {self.name}")
+        base = self.base(switches)
+        f, g = base.faults, switches.faults
+        return base.with_(
+            provider=switches.provider or base.provider,
+            targets=switches.targets or base.targets,
+            threads=switches.threads or base.threads,
+            ack=base.ack and switches.ack,
+            pin=base.pin and switches.pin,
+            stranger=base.stranger or switches.stranger,
+            faults=Faults(*(max(a, b) for a, b in zip(astuple(f), astuple(g), strict=True))),
+        )
+
+
+def _witness(switches: Switches) -> ScenarioConfig:
+    if switches.variant == CORRECT:
+        raise ModelError("the witness configuration needs --variant NAME (a seeded bug)")
+    return variant_named(switches.variant).witness
+
+
+CONFIGS: dict[str, NamedConfig] = {
+    c.name: c
+    for c in (
+        NamedConfig(
+            "handoff",
+            "the seed's handoff: one source, one target, one thread each",
+            lambda _: ScenarioConfig(targets=1, threads=1),
+        ),
+        NamedConfig(
+            "handoff-threads",
+            "the seed's handoff with two threads per process sharing each descriptor (R5)",
+            lambda _: ScenarioConfig(targets=1, threads=2),
+        ),
+        NamedConfig(
+            "fanout",
+            f"one source serving --targets K interchangeable targets in any order (M7), "
+            f"default {DEFAULT_FANOUT}",
+            lambda _: ScenarioConfig(targets=DEFAULT_FANOUT, threads=1),
+            fanout=True,
+        ),
+        NamedConfig(
+            "witness",
+            "where --variant NAME's bug is reachable: its provider, threads, stranger and faults",
+            _witness,
+        ),
+    )
+}
+
+
+def config_named(name: str) -> NamedConfig:
+    """The configuration called ``name``; a ``ModelError`` naming every choice otherwise."""
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ModelError(
+            f"no configuration named {name!r}; choose one of: {', '.join(CONFIGS)} "
+            "(wspshare check --list describes them)"
+        ) from None
+
+
+def model_for(name: str, switches: Switches | None = None) -> HandoffModel:
+    """The checkable model of configuration ``name`` under ``switches``."""
+    switches = switches or Switches()
+    scenario = config_named(name).scenario(switches)
+    build: Callable[[ScenarioConfig], HandoffModel] = HandoffModel
+    if switches.variant != CORRECT:
+        build = variant_named(switches.variant).model
+    return checkable(build(scenario))
