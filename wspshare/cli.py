@@ -12,9 +12,9 @@ from typing import NoReturn
 
 from models.errors import ModelError
 from wspshare.cli_errors import UsageError
-from wspshare.commands import handoff, mutants, simulate
+from wspshare.commands import check, handoff, mutants, simulate
 
-COMMANDS = [handoff, mutants, simulate]
+COMMANDS = [handoff, check, mutants, simulate]
 
 
 class Parser(argparse.ArgumentParser):

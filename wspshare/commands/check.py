@@ -1,0 +1,264 @@
+"""``wspshare check CONFIG``: every property of SPEC "What must hold", over every interleaving.
+
+Prints a verdict per property and the search's size; on a violation, the shortest path that shows
+it (breadth-first), which can be saved as JSON (``--counterexample``) and drawn as a sequence
+diagram (``--diagram``).  Exit status: 0 when every property holds (or is undecided), 1 on a
+violation or a deadlock, 2 on bad input.  Standard output is deterministic; timings go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path as FilePath
+from typing import Any
+
+from models.protocol import Expectation
+from models.scenario import Action, HandoffModel, HandoffState
+from models.scenario.symmetry import reduces, symmetry_sound
+from models.variants import CORRECT, VARIANTS
+from properties.checker import (
+    CheckResult,
+    Path,
+    Progress,
+    Verdict,
+    check,
+    state_graph,
+    write_dot,
+    write_graphml,
+)
+from properties.configs import CONFIGS, Switches, config_named, model_for
+from wspshare.cli_errors import UsageError
+from wspshare.commands.counterexample import ending, path_json, path_table, write_diagram
+from wspshare.commands.options import add_scenario_options, positive
+from wspshare.render import text_table
+
+GRAPH_LIMIT = 20_000  # states; a bigger graph is no use in a viewer and costs memory
+FAULT_KINDS = ("crash", "lose", "duplicate", "reorder", "reuse_pid", "exhaust")
+Result = CheckResult[HandoffState, Action]
+
+
+def budget(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
+    return value
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "check",
+        help="check every property over every interleaving of a named configuration",
+        description=__doc__,
+    )
+    p.add_argument("config", nargs="?", help="a configuration name (--list shows them)")
+    p.add_argument("--list", action="store_true", help="list the configurations and exit")
+    add_scenario_options(p)
+    p.set_defaults(provider=None, targets=None, threads=None)
+    faults = p.add_argument_group("faults (M5): each a budget per behaviour; a bare flag means 1")
+    for kind in FAULT_KINDS:
+        faults.add_argument(
+            "--" + kind.replace("_", "-"), type=budget, nargs="?", const=1, default=0,
+            metavar="N",
+        )  # fmt: skip
+    faults.add_argument("--faults", type=budget, default=0, metavar="N", help="every kind, N each")
+    p.add_argument("--stranger", action="store_true", help="add a process trying forged infos")
+    p.add_argument("--variant", default=CORRECT, help="a seeded bug (see wspshare mutants)")
+    search = p.add_argument_group("search")
+    search.add_argument("--strategy", choices=("bfs", "dfs", "random"), default="bfs")
+    search.add_argument(
+        "--no-symmetry", action="store_true",
+        help="explore every state, not one per class of interchangeable targets and threads",
+    )  # fmt: skip
+    search.add_argument("--max-states", type=positive, metavar="N")
+    search.add_argument("--max-seconds", type=positive, metavar="S")
+    search.add_argument("--walks", type=positive, default=100, help="random walks (random)")
+    search.add_argument("--depth", type=positive, metavar="N", help="bound on path length")
+    search.add_argument("--seed", type=int, default=0, help="seed of the random walks")
+    out = p.add_argument_group("output")
+    out.add_argument("--json", metavar="FILE", help="save the verdicts and statistics as JSON")
+    out.add_argument("--counterexample", metavar="FILE", help="save the path shown as JSON")
+    out.add_argument("--diagram", metavar="FILE", help="draw the path shown (.svg or .png)")
+    out.add_argument("--graph", metavar="FILE", help=f"write the state graph as GraphML "
+                     f"(at most {GRAPH_LIMIT} states)")  # fmt: skip
+    out.add_argument("--dot", metavar="FILE", help="write the state graph as Graphviz DOT")
+    out.add_argument("--quiet", action="store_true", help="no progress bar, no timings")
+    p.set_defaults(run=run)
+
+
+def switches_from(args: argparse.Namespace) -> Switches:
+    if args.variant not in VARIANTS:
+        raise UsageError(f"no variant named {args.variant!r}; known: {', '.join(VARIANTS)}")
+    fault = {k: max(getattr(args, k), args.faults) for k in FAULT_KINDS}
+    return Switches(
+        provider=args.provider, ack=not args.no_ack, pin=not args.no_pin, targets=args.targets,
+        threads=args.threads, stranger=args.stranger, variant=args.variant, **fault,
+    )  # fmt: skip
+
+
+def list_configs() -> str:
+    width = max(len(name) for name in CONFIGS)
+    return "\n".join(f"{name:<{width}}  {c.doc}" for name, c in CONFIGS.items())
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.list:
+        print(list_configs())
+        return 0
+    if args.config is None:
+        raise UsageError("check: name a configuration (wspshare check --list shows them)")
+    config_named(args.config)
+    if args.diagram and FilePath(args.diagram).suffix.lower() not in (".svg", ".png"):
+        raise UsageError(f"--diagram must end in .svg or .png, got {args.diagram!r}")
+    switches = switches_from(args)
+    model = model_for(args.config, switches)
+    symmetry = not args.no_symmetry and args.strategy != "random" and reduces(model)
+    if args.graph or args.dot:
+        export_graph(model, args, symmetry)
+    with progress_bar(enabled=not args.quiet and sys.stderr.isatty()) as report:
+        result: Result = check(
+            model, strategy=args.strategy, symmetry=symmetry, max_states=args.max_states,
+            max_depth=args.depth, max_seconds=args.max_seconds, walks=args.walks, seed=args.seed,
+            progress=report,
+        )  # fmt: skip
+    print(header(args.config, switches, model, symmetry))
+    print(verdict_table(result))
+    print(statistics_line(result))
+    shown = shown_path(result)
+    if shown is not None:
+        name, path = shown
+        print(f"\n{name}: shortest path found ({len(path)} steps)")
+        print(path_table(model, path))
+        print(ending(model, path))
+    if not args.quiet:
+        stats = result.statistics
+        print(
+            f"{stats.seconds:.2f} s, {stats.states_per_second:,.0f} states/s, "
+            f"{stats.bytes_per_state:.0f} bytes per stored state",
+            file=sys.stderr,
+        )
+    meta = {"config": args.config, "switches": switches.describe(), "symmetry": symmetry}
+    if args.json:
+        save_json(args.json, result, meta)
+    if (args.counterexample or args.diagram) and shown is None:
+        print("no violation: no counterexample to save or draw", file=sys.stderr)
+    elif shown is not None:
+        if args.counterexample:
+            data = path_json(model, shown[1], {**meta, "property": shown[0]})
+            FilePath(args.counterexample).write_text(json.dumps(data, indent=1) + "\n")
+        if args.diagram:
+            write_diagram(model, shown[1], args.diagram)
+    return 0 if result.ok else 1
+
+
+def header(name: str, switches: Switches, model: HandoffModel, symmetry: bool) -> str:
+    cfg = model.config
+    flags = switches.describe() or "(defaults)"
+    line = (
+        f"{name}: provider {cfg.provider}, {cfg.targets} target(s), {cfg.threads} thread(s) each, "
+        f"ack {'on' if cfg.ack else 'off'}, pin {'on' if cfg.pin else 'off'}, faults "
+        + (
+            ", ".join(f"{k}={v}" for k, v in vars(cfg.faults).items() if v)
+            if cfg.faults.any
+            else "none"
+        )
+        + (", stranger" if cfg.stranger else "")
+        + (f", variant {cfg.variant}" if cfg.variant != CORRECT else "")
+    )
+    why = symmetry_sound(model)
+    sym = "on" if symmetry else f"off ({why})" if why else "off"
+    return f"{line}\nswitches: {flags}; symmetry {sym}"
+
+
+def verdict_table(result: Result) -> str:
+    rows = []
+    for r in result.properties:
+        steps = str(len(r.path)) if r.path is not None else "-"
+        verdict = r.verdict.value
+        if r.verdict is Verdict.UNKNOWN and r.prop.expectation is Expectation.EVENTUALLY and r.note:
+            verdict = "not checked under symmetry (--no-symmetry checks it)"
+        rows.append((r.name, r.prop.rule, r.prop.expectation.value, verdict, steps))
+    return text_table(("PROPERTY", "RULE", "KIND", "VERDICT", "STEPS"), rows)
+
+
+def statistics_line(result: Result) -> str:
+    s = result.statistics
+    complete = "complete" if result.complete else "incomplete (a bound cut the search)"
+    return (
+        f"{s.strategy}: {s.states} states, {s.transitions} transitions, depth {s.max_depth}, "
+        f"{complete}; deadlocks: {result.deadlock_count}"
+    )
+
+
+def shown_path(result: Result) -> tuple[str, Path[HandoffState, Action]] | None:
+    """The shortest violation (safety first, in property order on ties), else a deadlock."""
+    found = [
+        (r.prop.expectation is Expectation.EVENTUALLY, len(r.path), i, r.name, r.path)
+        for i, r in enumerate(result.properties)
+        if r.failed and r.path is not None
+    ]
+    if found:
+        _, _, _, name, path = min(found, key=lambda f: f[:3])
+        return name, path
+    if result.deadlocks:
+        return "deadlock", result.deadlocks[0]
+    return None
+
+
+def save_json(target: str, result: Result, meta: dict[str, Any]) -> None:
+    s = result.statistics
+    data = {
+        **meta,
+        **result.summary(),
+        "ok": result.ok,
+        "states_per_second": round(s.states_per_second),
+        "bytes_per_state": round(s.bytes_per_state),
+        "paths": {
+            r.name: [str(a) for a in r.path.actions]
+            for r in result.properties
+            if r.failed and r.path is not None
+        },
+    }
+    FilePath(target).write_text(json.dumps(data, indent=1) + "\n")
+
+
+def export_graph(model: HandoffModel, args: argparse.Namespace, symmetry: bool) -> None:
+    graph = state_graph(model, symmetry=symmetry, max_states=GRAPH_LIMIT)
+    if not graph.graph["complete"]:
+        raise UsageError(
+            f"the state space has more than {GRAPH_LIMIT} states: too big to export as a graph"
+        )
+    if args.graph:
+        write_graphml(graph, args.graph)
+    if args.dot:
+        write_dot(graph, args.dot, args.config)
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Callable[[Progress], None] | None]:
+    """A rich progress display on stderr while the search runs (off when stderr is no TTY)."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
+
+    bar = Bar(
+        TextColumn("checking"), BarColumn(), TextColumn("{task.fields[info]}"),
+        TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+    )  # fmt: skip
+    task = bar.add_task("check", total=None, info="")
+
+    def report(p: Progress) -> None:
+        info = f"{p.states:,} states, frontier {p.frontier:,}, depth {p.depth}"
+        bar.update(task, total=p.max_states, completed=p.states, info=info)
+
+    with bar:
+        yield report
