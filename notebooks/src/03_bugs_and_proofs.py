@@ -20,13 +20,12 @@ from IPython.display import Image, display
 
 from models.variants import CATALOGUE, mutants, variant_named
 from properties.checker import check
-from properties.handoff import checkable, handoff_properties, violations
+from properties.handoff import checkable, handoff_properties
 from properties.stateful import profiles
 from properties.stateful.machines import call_machine
 from properties.stateful.run import find_failure
 from sim.diagram import draw
-from sim.trace import MessageLedger, event_record
-from wspshare.commands.simulate import trace_table
+from wspshare.commands.counterexample import ending, path_table, trace_records
 from wspshare.matrix import COLUMNS, run_matrix
 from wspshare.render import text_table
 
@@ -166,38 +165,21 @@ plt.show()
 # %% [markdown]
 # ## One counterexample from each checker
 #
-# To draw a counterexample as a sequence diagram, each IPC message must be an action of its own,
-# so the checkers below run on the witness configuration with explicit delivery (a message sits on
-# the pipe until a `deliver` action moves it to the reader). The path is then replayed through the
-# model into the simulator's trace records, which give both the table and the diagram; the `TIME`
-# column counts actions, since a checker's path has no clock.
+# A counterexample is a path: the actions from the initial state to the violation. The command
+# line's renderer (`wspshare.commands.counterexample`, behind `wspshare check --diagram`) replays
+# it through the model into the simulator's trace records, which give a table and a sequence
+# diagram; a checker's path has no clock, so the diagram's margin numbers the actions.
 
 
 # %%
-def path_records(model, path):
-    """The checker's ``path`` replayed through ``model`` as simulator trace records."""
-    ledger = MessageLedger(model.config.targets)
-    state, records = model.init_states()[0], []
-    for n, action in enumerate(path.actions):
-        after, effect = model.execute(state, action)
-        ipc = ledger.follow(state, action, after)
-        records.append(event_record(n, float(n), action, effect, after, ipc))
-        state = after
-    return records
-
-
-def show_diagram(records):
-    """Draw the sequence diagram of ``records`` and display it."""
+def show_counterexample(model, path):
+    """Print the path as a table with its diagnosis, and display its sequence diagram."""
+    print(path_table(model, path))
+    print(ending(model, path))
     with tempfile.TemporaryDirectory() as tmp:
         png = Path(tmp) / "diagram.png"
-        draw(records, png)
+        draw(trace_records(model, path), png)
         display(Image(filename=str(png), width=760))
-
-
-def explicit(name):
-    """The variant's model in its witness configuration, with explicit IPC delivery."""
-    variant = variant_named(name)
-    return checkable(variant.model(variant.witness.with_(explicit_delivery=True)))
 
 
 # %% [markdown]
@@ -208,15 +190,8 @@ def explicit(name):
 # got hold of a copy of the protocol info.
 
 # %%
-bfs_model = explicit("no-pid-check")
-bfs = check(bfs_model)["no-strangers"]
-bfs_trace = path_records(bfs_model, bfs.path)
-print(f"{bfs.verdict.value}: {len(bfs.path)} actions")
-print(violations(bfs_model, bfs.path.last))
-print(trace_table(bfs_trace))
-
-# %%
-show_diagram(bfs_trace)
+bfs_model = checkable(variant_named("no-pid-check").model())
+show_counterexample(bfs_model, exhaustive["no-pid-check"]["no-strangers"].path)
 
 # %% [markdown]
 # **Figure 3.** Breadth-first search's counterexample for `no-pid-check`. The source duplicates
@@ -228,22 +203,17 @@ show_diagram(bfs_trace)
 # %% [markdown]
 # ### Random walks
 #
-# A walk stumbles on a bug rather than aiming at it, so its path can be longer than the
-# breadth-first one and contain detours. Here the shortest of 200 seeded walks that reached a
-# violation of `single-use` in the variant whose non-IFS provider accepts a protocol info twice
+# A walk stumbles on a bug rather than aiming at it: nothing makes its story the shortest, though
+# in a state space this small the best of 200 walks often is. Here the shortest walk that reached
+# a violation of `single-use` in the variant whose non-IFS provider accepts a protocol info twice
 # (`accept-twice`), which shows only when the pipe duplicates the INFO message.
 
 # %%
-walk_model = explicit("accept-twice")
-walk = check(walk_model, strategy="random", walks=200, max_depth=80, seed=7)["single-use"]
-shortest = len(check(walk_model)["single-use"].path)
-walk_trace = path_records(walk_model, walk.path)
-print(f"random walk: {len(walk.path)} actions; breadth-first search: {shortest} actions")
-print(violations(walk_model, walk.path.last))
-print(trace_table(walk_trace))
-
-# %%
-show_diagram(walk_trace)
+walk_model = checkable(variant_named("accept-twice").model())
+walk_path = walks["accept-twice"]["single-use"].path
+shortest = len(exhaustive["accept-twice"]["single-use"].path)
+print(f"random walk: {len(walk_path)} actions; breadth-first search: {shortest} actions")
+show_counterexample(walk_model, walk_path)
 
 # %% [markdown]
 # **Figure 4.** The random walk's counterexample for `accept-twice`. The pipe duplicates the INFO
