@@ -9,21 +9,21 @@
 # source closes its descriptor without waiting for the target, and which one loses the socket.
 
 # %%
+import os
 import tempfile
-from pathlib import Path
 
 from IPython.display import Image, display
 
 from models.scenario import HandoffModel, ScenarioConfig
 from models.scenario.schedule import seed_order_run
-from properties.checker import check
+from properties.checker import Path, Step, check
 from properties.handoff import checkable, violations
 from sim.config import SimConfig
 from sim.diagram import draw
 from sim.montecarlo import sweep
 from sim.run import simulate
 from sim.timing import Timing
-from sim.trace import MessageLedger, event_record
+from wspshare.commands.counterexample import trace_records
 from wspshare.commands.simulate import trace_table
 from wspshare.render import descriptor_map, reference_counts, role_name, text_table
 
@@ -31,34 +31,30 @@ from wspshare.render import descriptor_map, reference_counts, role_name, text_ta
 # ## The seed's table, run
 #
 # `seed_order_run` runs the scenario once without faults, always taking the step lowest in the
-# seed's table, so with one target it follows the table row by row. The pipe is modelled with
-# explicit delivery, so every IPC message shows as a `deliver` row between its `send` and its
-# `receive`. Each row is one atomic action of the executable semantics: the seed's step number,
-# the process and thread, the call and its result, every process's socket descriptors (`~` marks
-# a handle the IFS provider has already duplicated into the target that the target has not
-# claimed yet), and the socket's reference count (`x`: closed). The simulator's trace format
-# holds each row; the seed-order run has no clock, so the `TIME` column just counts actions.
+# seed's table, so with one target it follows the table row by row. Each row is one atomic action
+# of the executable semantics: the seed's step number, the process and thread, the call and its
+# result, every process's socket descriptors (`~` marks a handle the IFS provider has already
+# duplicated into the target that the target has not claimed yet), and the socket's reference
+# count (`x`: closed). The run is turned into the
+# simulator's trace records (the renderer of `wspshare check --diagram`), which give both the
+# table and the diagram; the seed-order run has no clock, so the `TIME` column counts actions.
 
 
 # %%
 def seed_records(provider):
     """The seed-order run of ``provider`` as simulator trace records (time = action number)."""
-    model = HandoffModel(ScenarioConfig(provider=provider, explicit_delivery=True))
-    ledger = MessageLedger(model.config.targets)
-    state, records = model.init_states()[0], []
-    for n, ev in enumerate(seed_order_run(model)):
-        ipc = ledger.follow(state, ev.action, ev.state)
-        records.append(event_record(n, float(n), ev.action, ev.effect, ev.state, ipc))
-        state = ev.state
-    return records
+    model = HandoffModel(ScenarioConfig(provider=provider))
+    steps = [Step.of(None, model.init_states()[0])]
+    steps += [Step.of(ev.action, ev.state) for ev in seed_order_run(model)]
+    return trace_records(model, Path(tuple(steps)))
 
 
 def show_diagram(records):
     """Draw the sequence diagram of ``records`` and display it."""
     with tempfile.TemporaryDirectory() as tmp:
-        png = Path(tmp) / "diagram.png"
+        png = os.path.join(tmp, "diagram.png")
         draw(records, png)
-        display(Image(filename=str(png), width=760))
+        display(Image(filename=png, width=760))
 
 
 seed_runs = {provider: seed_records(provider) for provider in ("ifs", "non-ifs")}
