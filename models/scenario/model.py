@@ -48,6 +48,7 @@ from models.scenario.symmetry import canonical, reduces
 from models.semantics import Semantics
 
 CRASH, LOSE, DUPLICATE, REORDER, REUSE_PID, EXHAUST = range(6)
+SHORTAGES = (WSAError.WSAENOBUFS, WSAError.WSAEMFILE)  # M5: lack of resources
 
 
 class Program(Protocol):
@@ -146,7 +147,12 @@ class HandoffModel:
         if budget[CRASH]:
             out.extend(Crash(s) for s in running)
         if budget[EXHAUST]:
-            out.extend(Exhaust(s) for s in running if procs[s].fail_next is WSAError.NO_ERROR)
+            out.extend(
+                Exhaust(s, error)
+                for s in running
+                if procs[s].fail_next is WSAError.NO_ERROR
+                for error in SHORTAGES
+            )
         for k, chan in enumerate(state.chans):
             for d in Direction:
                 for on_wire, queue in ((False, chan.inbox[d]), (True, chan.wire[d])):
