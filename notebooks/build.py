@@ -24,7 +24,8 @@ def cells(text: str) -> list[nbformat.NotebookNode]:
     """Split a percent-format source into notebook cells (text before the first marker is
     dropped: it is the file's own docstring for linters)."""
     out: list[nbformat.NotebookNode] = []
-    kind, lines = "", []  # "" = before the first marker
+    kind: str = ""  # "" = before the first marker
+    lines: list[str] = []
 
     def flush() -> None:
         body = "\n".join(lines).strip("\n")
