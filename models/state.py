@@ -12,6 +12,7 @@ from enum import IntEnum
 from typing import NamedTuple
 
 from models.errors import WSAError
+from models.records import fast_replace
 
 XP1_IFS_HANDLES = 0x00020000  # dwServiceFlags1 bit: the provider's descriptors are kernel handles
 AF_INET = 2
@@ -36,6 +37,7 @@ class SocketStatus(IntEnum):
     CLOSED = 2  # the underlying socket is gone; the peer has seen the connection end
 
 
+@fast_replace
 class Handle(NamedTuple):
     """One entry of a process's handle table."""
 
@@ -50,6 +52,7 @@ class Handle(NamedTuple):
         return self.kind is HandleKind.IFS or self.kind is HandleKind.WPU
 
 
+@fast_replace
 class Sock(NamedTuple):
     """An underlying socket: the state every descriptor of it shares (R6)."""
 
@@ -63,6 +66,7 @@ class Sock(NamedTuple):
     last_set: tuple[int, int]  # ghost: the last (option, value) set through any descriptor
 
 
+@fast_replace
 class Process(NamedTuple):
     """A process instance.  Its index in ``World.procs`` (its slot) outlives a reused pid."""
 
@@ -74,6 +78,7 @@ class Process(NamedTuple):
     fail_next: WSAError  # an injected resource failure for the next call (M5), or NO_ERROR
 
 
+@fast_replace
 class World(NamedTuple):
     """Kernel, switch and provider state of the whole machine."""
 

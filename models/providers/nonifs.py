@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from models.calls import WSPSocket
 from models.errors import WSAError
 from models.providers.base import PendingClaim, Provider
+from models.records import fast_replace
 from models.state import Handle, ProtocolInfo, Result, SocketStatus, World, fail
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ class RefTiming(Enum):
     AT_CLAIM = "claim"
 
 
+@fast_replace
 class Share(NamedTuple):
     token: int
     sock: int
@@ -34,6 +36,7 @@ class Share(NamedTuple):
     holds_ref: bool
 
 
+@fast_replace
 class NonIfsState(NamedTuple):
     next_token: int  # tokens are never reused, so a stale info cannot name a newer share
     shares: tuple[Share, ...]  # sorted by token

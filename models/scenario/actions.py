@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from models.errors import WSAError
+from models.records import fast_replace
 from models.scenario.messages import Direction
 
 
@@ -119,6 +120,7 @@ for _action_type in ACTION_TYPES:
     setattr(_action_type, "__hash__", _action_hash)  # noqa: B010
 
 
+@fast_replace
 class Effect(NamedTuple):
     """What an action did, for traces: the seed's step number (0 for none), the call and result."""
 

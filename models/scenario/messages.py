@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import NamedTuple
 
+from models.records import fast_replace
 from models.state import ProtocolInfo
 
 
@@ -31,6 +32,7 @@ class Direction(IntEnum):
 Queue = tuple[Message, ...]
 
 
+@fast_replace
 class Channel(NamedTuple):
     """Messages readable at each end (``inbox``) and, with explicit delivery, still on the wire."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from models.records import fast_replace
 from models.scenario.messages import Channel
 from models.state import ProtocolInfo, World
 
@@ -17,6 +18,7 @@ DONE = 99  # a program counter past the last step
 MAIN = 0
 
 
+@fast_replace
 class SourceRegs(NamedTuple):
     pcs: tuple[int, ...]
     sock: int  # the descriptor, published to the helper threads once connected (0: none)
@@ -29,6 +31,7 @@ class SourceRegs(NamedTuple):
     spare: int  # a variant's second descriptor (0: none)
 
 
+@fast_replace
 class TargetRegs(NamedTuple):
     pcs: tuple[int, ...]
     sock: int  # the shared descriptor once claimed (0: none)
@@ -40,6 +43,7 @@ class TargetRegs(NamedTuple):
     worked: bool = False  # ghost: data went out through the claimed descriptor (step 9)
 
 
+@fast_replace
 class StrangerRegs(NamedTuple):
     pcs: tuple[int, ...]
     sock: int  # a descriptor a forged info got it (0: none), which it must never get
@@ -49,6 +53,7 @@ class StrangerRegs(NamedTuple):
 Regs = SourceRegs | TargetRegs | StrangerRegs
 
 
+@fast_replace
 class HandoffState(NamedTuple):
     world: World
     regs: tuple[Regs, ...]  # one per process slot of the world
