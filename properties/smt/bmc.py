@@ -1,0 +1,204 @@
+"""Bounded model checking over the call-level semantics: a path of length <= k to a violation.
+
+What CONFIG means here: the processes of a ``wspshare check`` configuration, started and idle
+(``handoff``: source, target, stranger; ``handoff-threads``: the same with two threads in source
+and target; ``fanout``: source, two targets, stranger), with all three providers installed and
+room for one more process (a pid reuse).  From there every step is any action of the twin
+(``properties.smt.twin``), with any arguments: the scenario's programs are *not* encoded, so a
+path shows what the machine allows any process to do, not what the seed's protocol does.
+
+The unrolling is incremental: one solver, one transition per depth, and the negated invariants
+pushed and popped at each depth, so the first path found is a shortest one.  A path is a list of
+(action, arguments) that ``replay`` runs through ``Semantics``, checking the same properties.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import z3
+
+from models.calls import (
+    Call,
+    WSPCloseSocket,
+    WSPConnect,
+    WSPDuplicateSocket,
+    WSPEventSelect,
+    WSPGetSockOpt,
+    WSPRecv,
+    WSPSend,
+    WSPSetSockOpt,
+    WSPSocket,
+)
+from models.errors import ModelError, WSAError
+from models.semantics import Semantics
+from models.state import IPPROTO_TCP, ProtocolInfo, World
+from properties.invariants import world_violations
+from properties.smt.concrete import encode, evaluator
+from properties.smt.invariants import INVARIANTS
+from properties.smt.state import Bounds, SymState, flat, fresh, ite
+from properties.smt.twin import Twin
+from properties.stateful.driver import Driver, PropertyViolation
+
+CONFIGS: dict[str, tuple[int, ...]] = {
+    "handoff": (1, 1, 1),
+    "handoff-threads": (2, 2, 1),
+    "fanout": (1, 1, 1, 1),
+}
+
+
+def config_threads(name: str) -> tuple[int, ...]:
+    if name not in CONFIGS:
+        raise ModelError(f"unknown configuration {name!r}; choose one of {', '.join(CONFIGS)}")
+    return CONFIGS[name]
+
+
+def bounds_for(name: str, handles: int = 4, sockets: int = 2, spare: int = 1) -> Bounds:
+    """The configuration's processes plus ``spare`` slots for spawns (a pid reuse needs one)."""
+    threads = config_threads(name)
+    return Bounds(len(threads) + spare, max(threads), handles, sockets, 2)
+
+
+def start_world(sem: Semantics, name: str) -> World:
+    w = sem.initial_world()
+    for n in config_threads(name):
+        w, _ = sem.spawn(w, n)
+    return w
+
+
+Step = tuple[str, dict[str, int]]
+
+
+@dataclass
+class BmcResult:
+    config: str
+    twin: str
+    depth: int
+    path: list[Step] | None = None
+    violated: list[str] = field(default_factory=list)
+    seconds_per_depth: list[float] = field(default_factory=list)
+
+    @property
+    def holds(self) -> bool:
+        return self.path is None
+
+
+def bmc(
+    twin: Twin, sem: Semantics, config: str, depth: int, timeout_ms: int = 300_000
+) -> BmcResult:
+    b = twin.b
+    catalogs = tuple(p.catalog_id for p in sem.providers)
+    s0 = encode(start_world(sem, config), b, catalogs)
+    solver = z3.Solver()
+    solver.set("timeout", timeout_ms)
+    states: list[SymState] = [s0]
+    choices: list[tuple[Any, dict[str, Any]]] = []
+    names = list(twin.actions)
+    result = BmcResult(config, twin.name, depth)
+    for k in range(depth + 1):
+        start = time.perf_counter()
+        if k > 0:
+            s, nxt = states[-1], fresh(b, f"t{k}")
+            sel = z3.Int(f"action_{k}")
+            params = {p for ps, _ in twin.actions.values() for p in ps}
+            args = {p: z3.Int(f"arg{k}_{p}") for p in sorted(params)}
+            post: SymState | None = None
+            enabled: Any = z3.BoolVal(False)
+            for i, name in enumerate(names):
+                out = twin.actions[name][1](s, args)
+                chosen = sel == i
+                enabled = z3.Or(enabled, z3.And(chosen, out.enabled))
+                post = out.post if post is None else ite(chosen, out.post, post)
+            assert post is not None
+            solver.add(sel >= 0, sel < len(names), enabled)
+            solver.add(z3.And([x == y for x, y in zip(flat(nxt), flat(post), strict=True)]))
+            states.append(nxt)
+            choices.append((sel, args))
+        final = states[-1]
+        solver.push()
+        solver.add(z3.Not(z3.And([f(twin, final) for _, f in INVARIANTS.values()])))
+        answer = solver.check()
+        result.seconds_per_depth.append(time.perf_counter() - start)
+        if answer == z3.sat:
+            ev = evaluator(solver.model())
+            path = []
+            for sel, args in choices:
+                name = names[ev(sel)]
+                path.append((name, {p: ev(args[p]) for p in twin.actions[name][0]}))
+            result.path = path
+            result.violated = [n for n, (_, f) in INVARIANTS.items() if not ev(f(twin, final))]
+            solver.pop()
+            return result
+        solver.pop()
+    return result
+
+
+def to_call(name: str, a: dict[str, int], sem: Semantics) -> Call:
+    """The ``models.calls`` record of a twin SPI action."""
+    if name == "WSPSocket":
+        return WSPSocket(a["catalog"], None, a["family"], a["type"], IPPROTO_TCP)
+    if name == "claim":
+        provider = sem.provider(a["catalog"])
+        flags = provider.service_flags1 if provider else 0
+        info = ProtocolInfo(
+            flags, a["catalog"], (a["catalog"],), a["family"], a["type"], IPPROTO_TCP, a["reserved"]
+        )
+        return WSPSocket(info=info)
+    if name == "WSPSetSockOpt":
+        return WSPSetSockOpt(a["s"], a["option"], a["val"])
+    if name == "WSPGetSockOpt":
+        return WSPGetSockOpt(a["s"], a["option"])
+    if name == "WSPEventSelect":
+        return WSPEventSelect(a["s"], a["mask"])
+    if name == "WSPDuplicateSocket":
+        return WSPDuplicateSocket(a["s"], a["pid"])
+    if name == "WSPConnect":
+        return WSPConnect(a["s"])
+    if name == "WSPSend":
+        return WSPSend(a["s"])
+    if name == "WSPRecv":
+        return WSPRecv(a["s"])
+    return WSPCloseSocket(a["s"])
+
+
+@dataclass
+class Replay:
+    worlds: list[World]
+    results: list[str]
+    violated: list[str]
+
+
+def replay(sem: Semantics, config: str, path: list[Step]) -> Replay:
+    """Run a BMC path through the executable semantics; which properties fail at its end."""
+    d = Driver(sem, start_world(sem, config))
+    worlds, results = [d.world], []
+    ghost: list[str] = []
+    for name, a in path:
+        if name == "ExitProcess":
+            d.world = sem.exit_process(d.world, a["slot"])
+            results.append("done")
+        elif name == "Spawn":
+            pid = a["pid"] if a["reuse"] else None
+            d.world, slot = sem.spawn(d.world, a["threads"], pid)
+            results.append(f"P{slot}")
+        elif name == "InjectFailure":
+            d.world = sem.inject_failure(d.world, a["slot"], WSAError(a["error"]))
+            results.append("done")
+        elif name == "OpenProcess":
+            d.world, value = sem.kernel.open_process(d.world, a["slot"], a["pid"])
+            results.append(str(value))
+        elif name == "CloseHandle":
+            d.world = sem.kernel.close_handle(d.world, a["slot"], a["s"])
+            results.append("done")
+        else:
+            try:
+                results.append(str(d.call(a["slot"], a["thread"], to_call(name, a, sem))))
+            except PropertyViolation as err:
+                if err.name in ("single-use", "no-strangers"):
+                    ghost.append(err.name)
+                results.append(str(err.trace[-1][3]))
+        worlds.append(d.world)
+    violated = [n for n, _ in world_violations(sem, d.world)] + ghost
+    return Replay(worlds, results, violated)

@@ -1,0 +1,163 @@
+"""Does the twin take the same step as the executable semantics?  One (world, op) pair at a time.
+
+The world is encoded into the twin, the op applied on both sides, and the twin's successor
+decoded and compared with the Python successor (and the error code and returned value with the
+Python ``Result``).  When the Python successor does not fit the bounds, the twin must say the
+action is disabled.  A mismatch is returned as a sentence; ``None`` means they agree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import z3
+
+from models.calls import FD_ALL_EVENTS, FD_READ, KNOWN_OPTIONS
+from models.errors import WSAError
+from models.semantics import Semantics
+from models.state import AF_INET, SOCK_STREAM, ProtocolInfo, Result, World
+from properties.smt.concrete import decode, encode, evaluator, fits, twin_call
+from properties.smt.twin import Twin
+from properties.stateful.driver import Driver, PropertyViolation
+from properties.stateful.ops import (
+    CATALOGS,
+    RAW_VALUES,
+    CallOp,
+    DescPick,
+    ExitOp,
+    InfoPick,
+    InjectOp,
+    Op,
+    PidPick,
+    SpawnOp,
+)
+
+
+def python_step(
+    sem: Semantics, w: World, op: Op, infos: list[ProtocolInfo]
+) -> tuple[World, Result | None, str, dict[str, int]]:
+    """The Python successor of ``op`` and the twin action that must match it."""
+    if isinstance(op, CallOp):
+        call = Driver(sem, w, infos=list(infos)).build(op)
+        w2, result = sem.call(w, op.slot, op.thread, call)
+        name, args = twin_call(call, op.slot, op.thread)
+        return w2, result, name, args
+    if isinstance(op, ExitOp):
+        return sem.exit_process(w, op.slot), None, "ExitProcess", {"slot": op.slot}
+    if isinstance(op, InjectOp):
+        w2 = sem.inject_failure(w, op.slot, op.error) if op.slot < len(w.procs) else w
+        return w2, None, "InjectFailure", {"slot": op.slot, "error": int(op.error)}
+    assert isinstance(op, SpawnOp)
+    procs = w.procs
+    pid = None
+    dead = 0 <= op.reuse < len(procs) and not procs[op.reuse].alive
+    if dead and sem.kernel.pid_reusable(w, procs[op.reuse].pid):
+        pid = procs[op.reuse].pid
+    w2, _ = sem.spawn(w, op.threads, pid)
+    args = {"threads": op.threads, "reuse": int(pid is not None), "pid": pid or 0}
+    return w2, None, "Spawn", args
+
+
+def compare(twin: Twin, sem: Semantics, w: World, op: Op, infos: list[ProtocolInfo]) -> str | None:
+    b = twin.b
+    catalogs = tuple(p.catalog_id for p in sem.providers)
+    w2, result, name, args = python_step(sem, w, op, infos)
+    _, run = twin.actions[name]
+    out = run(encode(w, b, catalogs), {k: z3.IntVal(v) for k, v in args.items()})
+    ev = evaluator()
+    enabled = ev(out.enabled)
+    if isinstance(op, InjectOp) and op.slot >= len(w.procs):
+        return None if not enabled else f"{name}{args}: twin enabled, Python ignores it"
+    if not fits(w2, b, catalogs):
+        return None if not enabled else f"{name}{args}: beyond the bounds, yet the twin is enabled"
+    if not enabled:
+        return f"{name}{args}: the twin is disabled but Python stays within the bounds"
+    keys = tuple(k for s in w2.sockets for k, _ in s.options)
+    want = decode(ev, encode(w2, b, catalogs), b, keys)
+    got = decode(ev, out.post, b, keys)
+    if want != got:
+        diff = [f"{k}: python {want[k]} twin {got[k]}" for k in want if want[k] != got[k]]
+        return f"{name}{args}: successors differ: " + "; ".join(diff)
+    if result is not None:
+        if ev(out.error) != int(result.error):
+            return f"{name}{args}: python {result.error}, twin {ev(out.error)}"
+        if result.ok and result.value is not None:
+            value: Any = result.value
+            expected = value.provider_reserved if isinstance(value, ProtocolInfo) else value
+            if ev(out.value) != expected:
+                return f"{name}{args}: python returned {expected}, twin {ev(out.value)}"
+    return None
+
+
+CALLS = (
+    "WSPSocket",
+    "WSPSocket",
+    "claim",
+    "claim",
+    "WSPConnect",
+    "WSPSend",
+    "WSPRecv",
+    "WSPSetSockOpt",
+    "WSPGetSockOpt",
+    "WSPEventSelect",
+    "WSPDuplicateSocket",
+    "WSPDuplicateSocket",
+    "WSPCloseSocket",
+)
+
+
+def random_op(rng: random.Random, w: World) -> Op:
+    """Mostly well-aimed ops (live callers, their own descriptors, real pids and infos), so that
+    the successful paths are compared as often as the error paths."""
+    live = [i for i, p in enumerate(w.procs) if p.alive] or [0]
+    roll = rng.random()
+    if roll < 0.06:
+        return SpawnOp(rng.randint(1, 2), rng.choice([-1, *range(len(w.procs))]))
+    if roll < 0.11:
+        return ExitOp(rng.choice(live))
+    if roll < 0.14:
+        return InjectOp(rng.choice(live), rng.choice((WSAError.WSAENOBUFS, WSAError.WSAEMFILE)))
+    slot = rng.choice(live) if rng.random() < 0.9 else rng.randint(0, 4)
+    thread = 0 if rng.random() < 0.8 else rng.randint(-1, 2)
+    source = rng.choice(("own", "own", "own", "own", "foreign", "stale", "raw"))
+    return CallOp(
+        slot,
+        thread,
+        rng.choice(CALLS),
+        DescPick(source, rng.randint(0, 7), rng.choice(RAW_VALUES)),
+        InfoPick(
+            "made" if rng.random() < 0.8 else "forged",
+            rng.randint(0, 7),
+            rng.choice((*CATALOGS, 0)),
+            rng.randint(-1, 6),
+            AF_INET if rng.random() < 0.9 else 23,
+            SOCK_STREAM if rng.random() < 0.9 else 2,
+        ),
+        PidPick(
+            rng.choice(live) if rng.random() < 0.9 else rng.randint(0, 4), rng.choice((0, 7777))
+        ),
+        rng.choice((*CATALOGS, CATALOGS[0], 0)),
+        rng.choice((*KNOWN_OPTIONS, 0x7777)),
+        rng.choice((0, 1, 4096, -1, FD_READ, FD_ALL_EVENTS, 0x400)),
+    )
+
+
+def random_pairs(
+    sem: Semantics, twin: Twin, count: int, seed: int, history: int = 30
+) -> Iterator[tuple[World, list[ProtocolInfo], Op]]:
+    """``count`` (world, infos made so far, op) triples; worlds are reached by random histories
+    that stay within the twin's bounds (an op that would leave them is dropped)."""
+    rng = random.Random(seed)
+    catalogs = tuple(p.catalog_id for p in sem.providers)
+    for _ in range(count):
+        d = Driver.start(sem, (2, 2))
+        for _ in range(rng.randint(0, history)):
+            before, infos = d.world, list(d.infos)
+            with contextlib.suppress(PropertyViolation):  # a bug's world is still a world
+                d.apply(random_op(rng, d.world))
+            if not fits(d.world, twin.b, catalogs):
+                d.world, d.infos = before, infos
+        yield d.world, list(d.infos), random_op(rng, d.world)

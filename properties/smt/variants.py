@@ -1,0 +1,33 @@
+"""The twin and the executable semantics of a seeded bug, side by side, at given bounds."""
+
+from __future__ import annotations
+
+from models.errors import ModelError
+from models.semantics import Semantics
+from models.variants import VARIANTS
+from properties.smt.mutations import MUTATIONS, PROTOCOL_ONLY
+from properties.smt.state import Bounds
+from properties.smt.twin import Twin
+
+CORRECT = "correct"
+
+
+def twin_for(variant: str, bounds: Bounds) -> Twin:
+    """The twin of ``variant``; a variant that only changes the programs gets the correct twin."""
+    if variant == CORRECT or variant in PROTOCOL_ONLY:
+        return Twin(bounds)
+    if variant in MUTATIONS:
+        return MUTATIONS[variant](bounds)
+    names = ", ".join([CORRECT, *MUTATIONS, *PROTOCOL_ONLY])
+    raise ModelError(f"unknown variant {variant!r}; choose one of {names}")
+
+
+def changes_transitions(variant: str) -> bool:
+    return variant in MUTATIONS
+
+
+def semantics_for(variant: str, bounds: Bounds) -> Semantics:
+    """The variant's ``Semantics`` with handle tables of ``bounds.handles`` values."""
+    sem = VARIANTS[variant].semantics() if variant in VARIANTS else Semantics()
+    kernel = type(sem.kernel)(max_handles=bounds.handles)
+    return Semantics(providers=sem.providers, kernel=kernel, switch_type=sem.switch_type)

@@ -1,0 +1,52 @@
+"""Inductive proofs at a small bound (the default bound runs through ``wspshare prove`` and
+``benchmarks/bench_smt.py``; it takes minutes, too long for the default test run)."""
+
+from __future__ import annotations
+
+import pytest
+
+from properties.smt.induction import prove
+from properties.smt.mutations import MUTATIONS
+from properties.smt.state import Bounds
+from properties.smt.twin import Twin
+
+SMALL = Bounds(procs=2, threads=2, handles=2, sockets=2, shares=1)
+
+# The invariant each transition-changing seeded bug breaks first, and the action that breaks it.
+EXPECTED_CTI = {
+    "close-drops-twice": ("reference-count", "WSPCloseSocket"),
+    "close-drops-none": ("reference-count", "WSPCloseSocket"),
+    "close-at-one": ("open-iff-referenced", "WSPCloseSocket"),
+    "no-rundown": ("descriptor-validity", "ExitProcess"),
+    "rundown-skips-pending": ("descriptor-validity", "ExitProcess"),
+    "accept-twice": ("S4-share-records", "claim"),  # a claimed record stays: single use is gone
+    "no-pid-check": ("no-strangers", "claim"),
+    "keeps-dead-shares": ("S4-share-records", "ExitProcess"),  # a record outlives its target
+    "skip-modify-ifs-handle": ("provider-discipline", "WSPSocket"),
+    "skip-create-socket-handle": ("provider-discipline", "claim"),
+    "per-descriptor-options": ("common-state", "WSPSetSockOpt"),
+    "per-descriptor-events": ("single-registration", "WSPEventSelect"),
+    "ifs-duplicate-closes-source": ("provider-discipline", "WSPDuplicateSocket"),
+}
+
+
+def test_every_invariant_is_inductive_for_the_correct_providers() -> None:
+    result = prove(Twin(SMALL))
+    assert result.initial_ok
+    assert result.ctis == [] and result.unknown == []
+    assert all(result.proved.values())
+
+
+def test_every_transition_changing_bug_has_an_expected_cti() -> None:
+    assert set(EXPECTED_CTI) == set(MUTATIONS)
+
+
+@pytest.mark.parametrize("variant", sorted(EXPECTED_CTI))
+def test_seeded_bug_gives_a_counterexample_to_induction(variant: str) -> None:
+    formula, action = EXPECTED_CTI[variant]
+    result = prove(MUTATIONS[variant](SMALL), formulas=[formula], actions=[action])
+    assert not result.proved[formula]
+    cti = result.ctis[0]
+    assert (cti.formula, cti.action) == (formula, action)
+    # The pre-state satisfies the invariant, the post-state does not: two different states.
+    assert cti.before != cti.after
