@@ -12,9 +12,9 @@ from typing import NoReturn
 
 from models.errors import ModelError
 from wspshare.cli_errors import UsageError
-from wspshare.commands import check, handoff, mutants, simulate
+from wspshare.commands import bmc, check, handoff, mutants, prove, simulate
 
-COMMANDS = [handoff, check, mutants, simulate]
+COMMANDS = [handoff, check, mutants, simulate, prove, bmc]
 
 
 class Parser(argparse.ArgumentParser):
