@@ -21,11 +21,17 @@ from IPython.display import Image, display
 from models.variants import CATALOGUE, mutants, variant_named
 from properties.checker import check
 from properties.handoff import checkable, handoff_properties
+from properties.smt.bmc import bmc, bounds_for
+from properties.smt.induction import prove
+from properties.smt.state import Bounds
+from properties.smt.variants import semantics_for, twin_for
 from properties.stateful import profiles
 from properties.stateful.machines import call_machine
 from properties.stateful.run import find_failure
 from sim.diagram import draw
+from wspshare.commands.bmc import render as render_bmc
 from wspshare.commands.counterexample import ending, path_table, trace_records
+from wspshare.commands.prove import render as render_proof
 from wspshare.matrix import COLUMNS, run_matrix
 from wspshare.render import text_table
 
@@ -50,7 +56,7 @@ print(text_table(("VARIANT", "MUTATES", "WHAT GOES WRONG"), rows))
 # ## The kill matrix
 #
 # Each variant's witness model goes through two checkers of the same properties: exhaustive
-# breadth-first search, which decides every property, and 200 seeded random walks of at most 60
+# breadth-first search, which decides every property, and 100 seeded random walks of at most 60
 # steps, which can only find bugs. A cell is dark when breadth-first search finds the property
 # violated; a dot marks the properties the catalogue says must catch the mistake.
 
@@ -60,7 +66,7 @@ exhaustive, walks = {}, {}
 for v in CATALOGUE:
     model = checkable(v.model())
     exhaustive[v.name] = check(model)
-    walks[v.name] = check(model, strategy="random", walks=200, max_depth=60, seed=7)
+    walks[v.name] = check(model, strategy="random", walks=100, max_depth=60, seed=7)
 
 matrix = np.array(
     [[exhaustive[v.name][p].failed for p in PROPERTIES] for v in CATALOGUE], dtype=float
@@ -204,7 +210,7 @@ show_counterexample(bfs_model, exhaustive["no-pid-check"]["no-strangers"].path)
 # ### Random walks
 #
 # A walk stumbles on a bug rather than aiming at it: nothing makes its story the shortest, though
-# in a state space this small the best of 200 walks often is. Here the shortest walk that reached
+# in a state space this small the best of 100 walks often is. Here the shortest walk that reached
 # a violation of `single-use` in the variant whose non-IFS provider accepts a protocol info twice
 # (`accept-twice`), which shows only when the pipe duplicates the INFO message.
 
@@ -242,3 +248,60 @@ print(failure.render())
 # took two references for one handle, so the count went from 1 to -1: the reference-count
 # invariant (the count equals the references that really exist) fails at once. Hypothesis started
 # from histories of up to 40 random calls and shrank them to these two.
+#
+# Hypothesis's histories are call-level (any process makes any call, not the seed's programs), so
+# they are shown as a table: the sequence diagram draws the handoff scenario's processes.
+
+# %% [markdown]
+# ### Bounded model checking with z3
+#
+# The z3 twin (`properties.smt`) encodes every action of the semantics as a formula over a
+# symbolic world, and `bmc` asks the solver for the shortest sequence of calls, with any
+# arguments, that breaks an invariant, starting from the processes of the `handoff`
+# configuration. Against the kernel that does not run down an exited process's handles
+# (`no-rundown`), a handle opened and a process exit are enough; the path is then replayed through
+# the executable semantics, which must fail the same way. Like Hypothesis's, the path is
+# call-level and shown as a table.
+
+# %%
+BMC_BOUNDS = bounds_for("handoff", 3)  # 3 handle values per table keeps the solver quick
+found = bmc(
+    twin_for("no-rundown", BMC_BOUNDS), semantics_for("no-rundown", BMC_BOUNDS), "handoff", 3
+)
+assert found.path is not None, "bmc finds the missing rundown within 3 steps"
+print(render_bmc(found, "handoff", 3, "no-rundown"))
+
+# %% [markdown]
+# ## What z3 proves
+#
+# The checkers above explore behaviours; z3 can instead prove an invariant for *every* state
+# within the bounds at once, reachable or not, by induction: for each invariant and each action,
+# is there a state that satisfies every invariant, in which the action is enabled, and whose
+# successor violates the invariant? If the solver answers *unsat* for every pair, and the initial
+# world satisfies the invariants, then no reachable state can violate them. The small bounds below
+# (2 processes of 1 thread, 3 handle values, 1 socket, 1 share record) keep this notebook fast;
+# `wspshare prove` uses larger ones by default. The formulas `S1` to `S5` are strengthenings:
+# facts about the world's shape that the invariants need in order to be inductive.
+
+# %%
+PROOF_BOUNDS = Bounds(procs=2, threads=1, handles=3, sockets=1, shares=1)
+proof = prove(twin_for("correct", PROOF_BOUNDS))
+assert proof.holds, "the correct machine's invariants are inductive"
+print(render_proof(proof, "correct"))
+
+# %% [markdown]
+# ### A counterexample to induction
+#
+# When the answer is *sat*, z3 hands back a counterexample to induction (CTI): a state that
+# satisfies every invariant, an action, and the successor that breaks one. A CTI is not yet a
+# bug: its pre-state may be unreachable, in which case the invariants are too weak to be proved on
+# their own and need a strengthening (that is how `S1` to `S5` came about). Here it is a bug: with
+# the kernel that drops two references on close (`close-drops-twice`), the CTI's pre-state is an
+# ordinary world whose socket counts exactly the handles that refer to it, and a single
+# `WSPCloseSocket` removes one handle but two references.
+
+# %%
+cti = prove(twin_for("close-drops-twice", PROOF_BOUNDS), formulas=["reference-count"])
+first = cti.ctis[0]
+assert first.action == "WSPCloseSocket", "only close mutates the count in this variant"
+print(render_proof(cti, "close-drops-twice"))
