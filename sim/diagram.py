@@ -12,10 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from matplotlib import rc_context
+from matplotlib.figure import Figure
 
 from models.errors import ModelError
 from sim.trace import Record
@@ -51,8 +49,9 @@ def draw(records: Sequence[Record], path: str | Path) -> None:
     lines = lifelines(events)
     x = {name: i * 3.0 for i, name in enumerate(lines)}
     rows = len(events) + 1
-    plt.rcParams["svg.hashsalt"] = "wspshare"
-    fig, ax = plt.subplots(figsize=(3.0 * len(lines) + 2.0, 0.42 * rows + 1.5))
+    # A bare Figure (no pyplot): no global backend switch, so notebooks keep inline plots.
+    fig = Figure(figsize=(3.0 * len(lines) + 2.0, 0.42 * rows + 1.5))
+    ax = fig.subplots()
     for name, xpos in x.items():
         ax.plot([xpos, xpos], [0, rows], color="0.6", lw=1, zorder=1)
         ax.text(xpos, -0.4, name, ha="center", va="bottom", fontsize=9, weight="bold")
@@ -91,8 +90,8 @@ def draw(records: Sequence[Record], path: str | Path) -> None:
     ax.axis("off")
     fig.tight_layout()
     metadata = {"Date": None} if suffix == ".svg" else {"Software": None}
-    fig.savefig(path, metadata=metadata)
-    plt.close(fig)
+    with rc_context({"svg.hashsalt": "wspshare"}):  # fixed ids: byte-identical SVGs
+        fig.savefig(path, metadata=metadata)
 
 
 def _arrow(ax: object, x0: float, y0: float, x1: float, y1: float, color: str, text: str) -> None:
