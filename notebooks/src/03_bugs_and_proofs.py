@@ -35,10 +35,6 @@ from wspshare.commands.prove import render as render_proof
 from wspshare.matrix import COLUMNS, run_matrix
 from wspshare.render import text_table
 
-# sim.diagram selects matplotlib's file-only Agg backend when imported: switch the notebook back
-# to inline figures so that plt.show() still draws here.
-get_ipython().run_line_magic("matplotlib", "inline")
-
 # %% [markdown]
 # ## The catalogue
 #
