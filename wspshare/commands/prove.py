@@ -1,7 +1,8 @@
 """``wspshare prove``: every world invariant is inductive, for all states within the bounds.
 
 Exit 0 when every invariant (and its stated strengthening) is preserved by every action; 1 with
-a counterexample to induction (pre-state, action, post-state) otherwise; 2 on bad input.
+a counterexample to induction (pre-state, action, post-state), or when a query timed out (shown
+as "unknown": not proved, not refuted); 2 on bad input.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from properties.smt.report import args_text, state_lines, table
 from properties.smt.state import Bounds
 from properties.smt.variants import CORRECT, changes_transitions, twin_for
 from wspshare.cli_errors import UsageError
+from wspshare.commands.options import positive
 
 DEFAULT = Bounds()
 
@@ -44,6 +46,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--invariant", action="append", default=None, help="prove only this one (repeatable)"
     )
+    p.add_argument("--timeout", type=positive, default=120, help="seconds per solver query (120)")
     p.add_argument("--json", metavar="PATH", help="also write the result as JSON")
     p.set_defaults(run=run)
 
@@ -53,7 +56,13 @@ def render(result: ProofResult, variant: str) -> str:
     rows = []
     for name, ok in result.proved.items():
         cti = next((c for c in result.ctis if c.formula == name), None)
-        verdict = "proved" if ok else (f"CTI under {cti.action}" if cti else "unknown")
+        stuck = sorted({a for n, a in result.unknown if n == name})
+        if ok:
+            verdict = "proved"
+        elif cti is not None:
+            verdict = f"CTI under {cti.action}"
+        else:
+            verdict = f"unknown (solver timeout) under {', '.join(stuck)}"
         rows.append((name, formulas[name][0], verdict, f"{result.seconds[name]:.1f}s"))
     out = [f"bounds: {result.bounds}; twin: {result.twin}"]
     if not changes_transitions(variant) and variant != CORRECT:
@@ -86,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
                 f"unknown invariant {unknown[0]!r}; choose from {', '.join(all_formulas())}"
             )
     twin = twin_for(args.variant, args.bound)
-    result = prove(twin, formulas=names)
+    result = prove(twin, formulas=names, timeout_ms=1000 * args.timeout)
     print(render(result, args.variant))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
