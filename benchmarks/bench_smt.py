@@ -39,6 +39,8 @@ def main() -> None:
     for variant in ("correct", args.variant):
         r = bmc(twin_for(variant, b), semantics_for(variant, b), args.config, args.depth)
         found = f"path of {len(r.path)}" if r.path is not None else "no path"
+        if r.unknown_at is not None:
+            found = f"no path to depth {r.unknown_at - 1}, depth {r.unknown_at} timed out"
         print(f"bmc {args.config} {variant} (depth <= {args.depth}): {found}")
         for k, seconds in enumerate(r.seconds_per_depth):
             print(f"  depth {k:2} {seconds:7.2f}s")

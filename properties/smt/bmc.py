@@ -79,10 +79,12 @@ class BmcResult:
     path: list[Step] | None = None
     violated: list[str] = field(default_factory=list)
     seconds_per_depth: list[float] = field(default_factory=list)
+    unknown_at: int | None = None  # the depth where the solver gave up (timeout), if any
 
     @property
     def holds(self) -> bool:
-        return self.path is None
+        """No violation within ``depth`` steps, every depth answered."""
+        return self.path is None and self.unknown_at is None
 
 
 def bmc(
@@ -132,6 +134,9 @@ def bmc(
             solver.pop()
             return result
         solver.pop()
+        if answer == z3.unknown:  # not "no path": the search stops, inconclusive from here on
+            result.unknown_at = k
+            return result
     return result
 
 

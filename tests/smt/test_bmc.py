@@ -45,3 +45,10 @@ def test_no_path_for_the_correct_machine_at_small_depth() -> None:
 def test_unknown_configuration_is_a_usage_error() -> None:
     with pytest.raises(ModelError):
         bounds_for("three-targets")
+
+
+def test_a_solver_timeout_is_inconclusive_not_a_proof() -> None:
+    b = bounds_for("handoff")
+    result = bmc(twin_for("correct", b), semantics_for("correct", b), "handoff", 4, timeout_ms=1)
+    assert result.unknown_at is not None
+    assert not result.holds and result.path is None

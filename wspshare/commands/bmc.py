@@ -3,7 +3,8 @@
 CONFIG names the processes (``handoff``, ``handoff-threads``, ``fanout``; see
 ``properties.smt.bmc``); the steps are arbitrary SPI calls, exits, spawns and injected failures.
 A path found is replayed through the executable semantics and printed with the Python results.
-Exit 0 when no violation is reachable within K steps, 1 with a path, 2 on bad input.
+Exit 0 when no violation is reachable within K steps, 1 with a path or when the solver gave up
+at some depth (reported as inconclusive, never as "no violation"), 2 on bad input.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--depth", type=positive, required=True, help="longest path to look for")
     p.add_argument("--variant", default=CORRECT, help="a seeded bug of models.variants")
     p.add_argument("--handles", type=positive, default=4, help="handle values per table (4)")
+    p.add_argument(
+        "--timeout", type=positive, default=300, help="seconds per depth before giving up (300)"
+    )
     p.add_argument("--json", metavar="PATH", help="also write the result as JSON")
     p.set_defaults(run=run)
 
@@ -33,6 +37,12 @@ def render(result: BmcResult, config: str, handles: int, variant: str) -> str:
     out = [f"config: {config} ({b}); twin: {result.twin}; depth <= {result.depth}"]
     times = " ".join(f"{k}:{t:.1f}s" for k, t in enumerate(result.seconds_per_depth))
     out.append(f"solver time per depth: {times}")
+    if result.unknown_at is not None:
+        out.append(
+            f"no violation within {result.unknown_at - 1} steps; depth {result.unknown_at} "
+            "unknown (solver timeout): inconclusive"
+        )
+        return "\n".join(out)
     if result.path is None:
         out.append(f"no violation within {result.depth} steps")
         return "\n".join(out)
@@ -54,7 +64,8 @@ def render(result: BmcResult, config: str, handles: int, variant: str) -> str:
 def run(args: argparse.Namespace) -> int:
     config_threads(args.config)  # unknown names: one line, exit 2
     b = bounds_for(args.config, args.handles)
-    result = bmc(twin_for(args.variant, b), semantics_for(args.variant, b), args.config, args.depth)
+    twin, sem = twin_for(args.variant, b), semantics_for(args.variant, b)
+    result = bmc(twin, sem, args.config, args.depth, timeout_ms=1000 * args.timeout)
     print(render(result, args.config, args.handles, args.variant))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
