@@ -91,3 +91,22 @@ def test_a_narrow_race_is_missed_by_simulation_but_caught_by_search() -> None:
     never line up, so only exhaustive search finds it (the matrix says so)."""
     matrix = run_matrix([VARIANTS["stale-handle-reuse"]], ["exhaustive", "simulation"], 20)
     assert matrix.only_catchers() == {"stale-handle-reuse": "exhaustive"}
+
+
+def test_the_hypothesis_and_z3_columns_catch_a_double_close() -> None:
+    from wspshare.matrix.bmc_column import bmc_cell
+    from wspshare.matrix.hypothesis_column import hypothesis_cell
+
+    variant = VARIANTS["close-drops-twice"]
+    shrunk = hypothesis_cell(variant, budget=30)
+    assert shrunk.caught and shrunk.found in variant.caught_by
+    found = bmc_cell(variant, budget=30)
+    assert found.caught and found.found in variant.caught_by
+    assert found.length is not None and found.length <= 12
+
+
+def test_the_z3_column_says_when_a_bug_lies_outside_its_twin() -> None:
+    from wspshare.matrix.bmc_column import bmc_cell
+
+    cell = bmc_cell(VARIANTS["stale-handle-reuse"], budget=5)
+    assert not cell.caught and cell.note == "outside the call-level twin"

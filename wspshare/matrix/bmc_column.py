@@ -1,0 +1,36 @@
+"""The z3 column: bounded model checking of the variant's twin over the call-level semantics.
+
+Only mutations of a provider, the kernel or the switch change the call-level transition relation
+the twin encodes; a mistake in the scenario's programs or flags lies outside it, and the cell says
+so rather than claiming a miss.  A path z3 finds is replayed in the executable semantics and
+counts only if the replay violates a property there too.
+"""
+
+from __future__ import annotations
+
+import time
+
+from models.variants import Variant
+from properties.smt.bmc import bmc, bounds_for, replay
+from properties.smt.variants import changes_transitions, semantics_for, twin_for
+from wspshare.matrix.cell import Cell
+
+CONFIG = "handoff"
+DEPTH = 12
+
+
+def bmc_cell(variant: Variant, budget: float) -> Cell:
+    start = time.perf_counter()
+    if variant.name != "correct" and not changes_transitions(variant.name):
+        return Cell(False, "", None, 0.0, "outside the call-level twin")
+    bounds = bounds_for(CONFIG)
+    twin, sem = twin_for(variant.name, bounds), semantics_for(variant.name, bounds)
+    result = bmc(twin, sem, CONFIG, DEPTH, timeout_ms=max(1000, int(budget * 1000)))
+    seconds = time.perf_counter() - start
+    if result.path is None:
+        note = "solver gave up" if result.unknown_at is not None else f"none within {DEPTH}"
+        return Cell(False, "", None, seconds, note)
+    replayed = replay(sem, CONFIG, result.path)
+    if not replayed.violated:
+        return Cell(False, "", None, seconds, "path did not replay")
+    return Cell(True, replayed.violated[0], len(result.path), seconds)

@@ -1,0 +1,37 @@
+"""The Hypothesis column: the call-level machine, then the scenario machine, on the variant.
+
+A bug of the world's transitions shows in a few arbitrary calls; a bug of the protocol's programs
+needs the scenario machine over the variant's witness model.  The story length is the number of
+rules in the shrunk history.  The budget bounds Hypothesis's own search time per machine.
+"""
+
+from __future__ import annotations
+
+import time
+
+from hypothesis import HealthCheck, settings
+
+from models.variants import Variant
+from properties.stateful import profiles
+from properties.stateful.machines import call_machine, scenario_machine
+from properties.stateful.run import find_failure
+from wspshare.matrix.cell import Cell
+
+
+def hypothesis_cell(variant: Variant, budget: float) -> Cell:
+    start = time.perf_counter()
+    base = profiles.load()
+    limited = settings(
+        base,
+        max_examples=300,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    for machine in (call_machine(variant.semantics), scenario_machine(variant.model)):
+        found = find_failure(machine, limited)
+        if found is not None:
+            seconds = time.perf_counter() - start
+            return Cell(True, found.name, len(found.trace), seconds)
+        if time.perf_counter() - start > budget:
+            break
+    return Cell(False, "", None, time.perf_counter() - start)
