@@ -22,7 +22,9 @@ DEPTH = 12
 def bmc_cell(variant: Variant, budget: float) -> Cell:
     start = time.perf_counter()
     if variant.name != "correct" and not changes_transitions(variant.name):
-        return Cell(False, "", None, 0.0, "outside the call-level twin")
+        if variant.mutates == "scenario":
+            return Cell(False, "", None, 0.0, "outside the call-level twin")
+        return Cell(False, "", None, 0.0, "no twin of this mutation")
     bounds = bounds_for(CONFIG)
     twin, sem = twin_for(variant.name, bounds), semantics_for(variant.name, bounds)
     result = bmc(twin, sem, CONFIG, DEPTH, timeout_ms=max(1000, int(budget * 1000)))
