@@ -130,7 +130,7 @@ class Kernel:
     def open_process(self, w: World, slot: int, pid: int) -> tuple[World, int | WSAError]:
         """OpenProcess: a handle to the live process with ``pid``, which pins that pid."""
         target = self.live_slot(w, pid)
-        if target is None:
+        if target is None or not w.procs[slot].alive:
             return w, WSAError.WSAEINVAL
         return self.add_handle(w, slot, target, 0, HandleKind.PROCESS)
 

@@ -144,6 +144,8 @@ class Semantics:
 
     def inject_failure(self, w: World, slot: int, error: WSAError) -> World:
         """M5: the next call of the process fails with ``error`` (WSAENOBUFS, WSAEMFILE ...)."""
+        if not _is_int(slot) or not 0 <= slot < len(w.procs):
+            raise ModelError(f"no process in slot {slot!r}; slots are 0..{len(w.procs) - 1}")
         proc = w.procs[slot]
         return w._replace(procs=replace_at(w.procs, slot, proc._replace(fail_next=error)))
 

@@ -249,3 +249,15 @@ def test_r10_ill_typed_arguments_are_answered_with_wsaeinval(
     w, _ = connected(machine, 1001)
     after, r = machine.sem.call(w, machine.source, 0, bad_call)  # type: ignore[arg-type]
     assert r.error is WSAError.WSAEINVAL and after == w
+
+
+def test_model_api_misuse_is_a_model_error_that_names_the_fix(machine: Machine) -> None:
+    from models.errors import ModelError
+
+    with pytest.raises(ModelError, match="no process in slot 9"):
+        machine.sem.inject_failure(machine.world, 9, WSAError.WSAENOBUFS)
+    with pytest.raises(ModelError, match="no provider named"):
+        machine.sem.provider_named("tcpip")
+    dead = machine.sem.exit_process(machine.world, machine.source)
+    _, value = machine.sem.kernel.open_process(dead, machine.source, 104)
+    assert value is WSAError.WSAEINVAL  # a dead process opens nothing
