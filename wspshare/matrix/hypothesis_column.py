@@ -27,7 +27,10 @@ def hypothesis_cell(variant: Variant, budget: float) -> Cell:
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )
-    for machine in (call_machine(variant.semantics), scenario_machine(variant.model)):
+    machines = [call_machine(variant.semantics), scenario_machine(variant.model)]
+    if variant.mutates == "scenario":
+        machines.reverse()  # a mistake in the programs only shows in the scenario machine
+    for machine in machines:
         found = find_failure(machine, limited)
         if found is not None:
             seconds = time.perf_counter() - start
