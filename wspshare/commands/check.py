@@ -33,22 +33,12 @@ from properties.checker import (
 from properties.configs import CONFIGS, Switches, config_named, model_for
 from wspshare.cli_errors import UsageError
 from wspshare.commands.counterexample import ending, path_json, path_table, write_diagram
-from wspshare.commands.options import add_scenario_options, positive
+from wspshare.commands.options import add_scenario_options, non_negative, positive
 from wspshare.render import text_table
 
 GRAPH_LIMIT = 20_000  # states; a bigger graph is no use in a viewer and costs memory
 FAULT_KINDS = ("crash", "lose", "duplicate", "reorder", "reuse_pid", "exhaust")
 Result = CheckResult[HandoffState, Action]
-
-
-def budget(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
-    return value
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -64,10 +54,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     faults = p.add_argument_group("faults (M5): each a budget per behaviour; a bare flag means 1")
     for kind in FAULT_KINDS:
         faults.add_argument(
-            "--" + kind.replace("_", "-"), type=budget, nargs="?", const=1, default=0,
+            "--" + kind.replace("_", "-"), type=non_negative, nargs="?", const=1, default=0,
             metavar="N",
         )  # fmt: skip
-    faults.add_argument("--faults", type=budget, default=0, metavar="N", help="every kind, N each")
+    faults.add_argument(
+        "--faults", type=non_negative, default=0, metavar="N", help="every kind, N each"
+    )
     p.add_argument("--stranger", action="store_true", help="add a process trying forged infos")
     p.add_argument("--variant", default=CORRECT, help="a seeded bug (see wspshare mutants)")
     search = p.add_argument_group("search")

@@ -24,7 +24,7 @@ from sim.outcome import BENIGN, LEAK
 from sim.run import simulate
 from sim.timing import Timing
 from sim.trace import Record, write_jsonl
-from wspshare.commands.options import add_scenario_options, positive, scenario_config
+from wspshare.commands.options import add_scenario_options, non_negative, positive, scenario_config
 from wspshare.render import text_table
 
 HEADERS = ("TIME", "STEP", "PROCESS", "THREAD", "CALL", "RESULT", "DESCRIPTORS", "REFS")
@@ -60,16 +60,6 @@ def nonneg(text: str) -> float:
     return value
 
 
-def whole(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
-    return value
-
-
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "simulate",
@@ -79,7 +69,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_scenario_options(p)
-    p.add_argument("--seed", type=whole, default=0, help="seed of the (first) run (default 0)")
+    p.add_argument(
+        "--seed", type=non_negative, default=0, help="seed of the (first) run (default 0)"
+    )
     p.add_argument("--runs", type=positive, default=1, help="number of seeded runs (default 1)")
     p.add_argument("--trace", metavar="PATH", help="write the run's trace as JSON Lines")
     p.add_argument("--diagram", metavar="PATH", help="write a sequence diagram (.png or .svg)")
