@@ -21,7 +21,10 @@ SCENARIO = settings(SETTINGS, max_examples=300)
 SPEC_BUGS = sorted(name for name, v in VARIANTS.items() if v.spec_bug)
 # A wrong target pid only after a crash and a pid reuse at the right moment: no ci-sized random
 # run has found it (1,500 examples tried); the exhaustive checker does.  Listed, not hidden.
-NOT_FOUND_BY_RANDOM_RUNS = {"no-pid-pin"}
+# The stale handle needs the source's helper thread to run after the close and the reuse of its
+# value: some runs find it, others not (the kill matrix's Hypothesis column records a miss), so it
+# is not claimed here either.
+NOT_FOUND_BY_RANDOM_RUNS = {"no-pid-pin", "stale-handle-reuse"}
 
 
 def failure_of(name: str) -> Failure | None:
