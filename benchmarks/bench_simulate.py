@@ -9,8 +9,8 @@ second on 2 cores.
 
 from __future__ import annotations
 
+import argparse
 import os
-import sys
 import time
 
 from sim.config import SimConfig
@@ -18,8 +18,11 @@ from sim.montecarlo import sweep
 
 
 def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
-    workers = int(sys.argv[2]) if len(sys.argv) > 2 else os.cpu_count() or 1
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("runs", type=int, nargs="?", default=20_000)
+    parser.add_argument("workers", type=int, nargs="?", default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    runs, workers = args.runs, args.workers
     config = SimConfig()
     sweep(config, 200, workers=1)  # warm this process's caches; forked workers inherit them
     start = time.perf_counter()
