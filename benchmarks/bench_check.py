@@ -14,15 +14,14 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections import deque
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from models.protocol import Expectation
-from models.scenario import HandoffModel, HandoffState
+from models.scenario import HandoffModel
 from models.scenario.symmetry import reduces
-from properties.checker import check
+from properties.checker import check, reachable_states
 from properties.configs import Switches, model_for
 from wspshare.render import text_table
 
@@ -77,25 +76,11 @@ def table(rows: list[tuple[str, dict[str, object]]], providers: tuple[str, ...])
     return text_table(headers, out)
 
 
-def reachable(model: HandoffModel) -> list[HandoffState]:
-    init = model.init_states()[0]
-    seen, queue, out = {init}, deque([init]), []
-    while queue:
-        state = queue.popleft()
-        out.append(state)
-        for action in model.actions(state):
-            nxt = model.next_state(state, action)
-            if nxt not in seen:
-                seen.add(nxt)
-                queue.append(nxt)
-    return out
-
-
 def profile() -> str:
     """Time each part of the search separately over the same states, so no profiler overhead
     distorts the split: successors (actions + next_state), fingerprints, properties, liveness."""
     model = model_for("handoff", Switches(**ALL_FAULTS))  # type: ignore[arg-type]
-    states = reachable(model)
+    states = reachable_states(model)
     t0 = time.perf_counter()
     succs = [model.next_state(s, a) for s in states for a in model.actions(s)]
     t1 = time.perf_counter()

@@ -29,7 +29,7 @@ from models.scenario import (
     TargetRegs,
     Timeout,
 )
-from models.state import HandleKind, SocketStatus
+from models.state import HandleKind, Process, SocketStatus
 
 Record = dict[str, Any]
 
@@ -69,15 +69,20 @@ def kind_of(action: Action) -> str:
     return "fault"
 
 
+def socket_handle_labels(proc: Process) -> list[str]:
+    """A process's socket handles as ``4`` or ``4~`` (``~``: duplicated, not yet claimed)."""
+    return [
+        f"{h.value}{'~' if h.kind is HandleKind.PENDING else ''}"
+        for h in proc.handles
+        if h.kind is not HandleKind.PROCESS
+    ]
+
+
 def descriptors(state: HandoffState) -> dict[str, list[str]]:
     """Each process's socket handles by role; ``~`` marks a duplicated handle not yet claimed."""
     out: dict[str, list[str]] = {}
     for slot, proc in enumerate(state.world.procs):
-        values = [
-            f"{h.value}{'~' if h.kind is HandleKind.PENDING else ''}"
-            for h in proc.handles
-            if h.kind is not HandleKind.PROCESS
-        ]
+        values = socket_handle_labels(proc)
         if values:
             out[role(state, slot)] = values
     return out

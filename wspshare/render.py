@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from models.scenario import HandoffState, SourceRegs, StrangerRegs, TargetRegs
-from models.state import HandleKind
+from sim.trace import socket_handle_labels
 
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -47,11 +47,7 @@ def descriptor_map(state: HandoffState) -> str:
     """Each process's socket handles: ``P0:4 P1:4~`` (``~``: pending, not yet a descriptor)."""
     parts = []
     for slot, proc in enumerate(state.world.procs):
-        values = [
-            f"{h.value}{'~' if h.kind is HandleKind.PENDING else ''}"
-            for h in proc.handles
-            if h.kind is not HandleKind.PROCESS
-        ]
+        values = socket_handle_labels(proc)
         if values:
             parts.append(f"P{slot}:{','.join(values)}")
     return " ".join(parts) or "-"

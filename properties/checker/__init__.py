@@ -11,6 +11,7 @@ from .explore import Exploration, Visitor, explore
 from .fingerprint import Fingerprint, fast_fingerprint, stable_fingerprint
 from .graph import state_graph, to_dot, write_dot, write_graphml
 from .path import Path, Step, replay, state_encoder
+from .reachable import reachable_states
 from .result import CheckResult, Progress, PropertyResult, Statistics, Verdict
 from .search import Strategy, check
 
@@ -29,6 +30,7 @@ __all__ = [
     "check",
     "explore",
     "fast_fingerprint",
+    "reachable_states",
     "replay",
     "stable_fingerprint",
     "state_encoder",

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections import deque
 
 import pytest
 
 from models.protocol import Expectation
-from models.scenario import HandoffModel, HandoffState, Programs
+from models.scenario import HandoffModel, Programs
 from models.scenario.symmetry import _permute, canonical, reduces, symmetry_sound
 from models.variants import variant_named
-from properties.checker import CheckResult, check
+from properties.checker import CheckResult, check, reachable_states
 from properties.configs import Switches, model_for
 
 # Measured once and reasoned about: an orbit has at most k! members, so the reduced count can
@@ -68,20 +67,6 @@ def test_symmetry_finds_the_same_violations_at_the_same_depth(switches: Switches
     assert reduced.statistics.states < full.statistics.states
 
 
-def reachable(model: HandoffModel) -> list[HandoffState]:
-    init = model.init_states()[0]
-    seen, queue, out = {init}, deque([init]), []
-    while queue:
-        state = queue.popleft()
-        out.append(state)
-        for action in model.actions(state):
-            nxt = model.next_state(state, action)
-            if nxt not in seen:
-                seen.add(nxt)
-                queue.append(nxt)
-    return out
-
-
 @pytest.mark.parametrize(
     "switches",
     [Switches(), Switches(provider="non-ifs", crash=1, reuse_pid=1, pin=False)],
@@ -94,7 +79,7 @@ def test_the_canonical_form_is_a_reachable_member_shared_by_the_whole_class(
     # symmetric), and the representative is one of them.  Canonicity: all members of a class get
     # the same representative, so the reduction is as large as the classes allow.
     model = model_for("fanout", switches)
-    states = reachable(model)
+    states = reachable_states(model)
     seen = set(states)
     for state in states:
         pids = [state.world.procs[1 + k].pid for k in range(2)]
@@ -109,7 +94,7 @@ def test_the_canonical_form_is_a_reachable_member_shared_by_the_whole_class(
 def test_the_unpin_order_does_not_tell_targets_apart() -> None:
     # The source used to unpin in target order, so renaming targets gave unreachable states.
     model = model_for("fanout")
-    states = reachable(model)
+    states = reachable_states(model)
     both_pinned = [s for s in states if all(s.regs[0].pins)]  # type: ignore[union-attr]
     assert both_pinned
     seen = set(states)
