@@ -178,10 +178,10 @@ class DuplicateClosesSource(Twin):
         out = super().duplicate(s, slot, cat, d, pid)
         if cat != IFS_CATALOG:
             return out
-        value = z3.IntVal(-1)
-        for i, j in self.cells():
-            value = z3.If(d.cells[i][j], 4 + 4 * j, value)
-        closed = self.close_handle(out.post, slot, value)
+        # The source's own entry is the cell ``d`` was found in (a duplicate writes a free cell,
+        # never that one), so closing those cells is ``close_handle(slot, value)`` without making
+        # the solver find the cell again from the value.
+        closed = self.close_cells(out.post, d.cells)
         return out._replace(post=Twin.ite_state(out.error == 0, closed, out.post))
 
 

@@ -14,7 +14,8 @@ every error path, is the Python semantics.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, NamedTuple
 
@@ -86,9 +87,13 @@ class Twin:
     """The correct semantics (standard providers, ``Kernel``, ``Switch``)."""
 
     name = "correct"
+    # Actions whose ``pid`` argument names a live process (``Kernel.live_slot``); the prover
+    # splits them by which slot that is (``resolving``).
+    targeting = frozenset({"WSPDuplicateSocket", "OpenProcess"})
 
     def __init__(self, bounds: Bounds) -> None:
         self.b = bounds
+        self._resolved: tuple[Any, int | None] | None = None
         self.actions: dict[str, tuple[tuple[str, ...], Callable[[SymState, Args], Outcome]]] = {
             "WSPSocket": (("slot", "thread", "catalog", "family", "type"), self.WSPSocket),
             "claim": (
@@ -137,11 +142,40 @@ class Twin:
 
     def live_slot(self, s: SymState, pid: Any) -> tuple[Any, Any]:
         """(found, slot): the first live slot with ``pid``."""
+        if self._resolved is not None and z3.eq(self._resolved[0], pid):
+            known = self._resolved[1]
+            return z3.BoolVal(known is not None), z3.IntVal(-1 if known is None else known)
         slot: Any = z3.IntVal(-1)
         for i in reversed(range(self.b.procs)):
-            here = z3.And(i < s.nprocs, s.alive[i], s.pid[i] == pid)
-            slot = z3.If(here, z3.IntVal(i), slot)
+            slot = z3.If(self.lives_at(s, i, pid), z3.IntVal(i), slot)
         return slot >= 0, slot
+
+    @staticmethod
+    def lives_at(s: SymState, i: int, pid: Any) -> Any:
+        return z3.And(i < s.nprocs, s.alive[i], s.pid[i] == pid)
+
+    def names_slot(self, s: SymState, pid: Any, slot: int | None) -> Any:
+        """Exactly when ``live_slot(s, pid)`` is ``slot`` (None: no live process has ``pid``)."""
+        if slot is None:
+            return z3.And([z3.Not(self.lives_at(s, i, pid)) for i in range(self.b.procs)])
+        earlier = [z3.Not(self.lives_at(s, i, pid)) for i in range(slot)]
+        return z3.And(self.lives_at(s, slot, pid), *earlier)
+
+    @contextmanager
+    def resolving(self, pid: Any, slot: int | None) -> Iterator[None]:
+        """Within the block, ``live_slot`` answers ``slot`` for this very term ``pid``.
+
+        Why: the first-match chain over the slots hides from the solver which table row a
+        duplicate writes, and the reference-count sums then blow up (WSPDuplicateSocket at 8
+        handle values did not finish in 25 minutes; split by target it takes seconds).  Sound
+        only together with the guard ``names_slot(s, pid, slot)``, which makes the answer the
+        one the chain would give; the cases over every ``slot`` and None cover all states.
+        """
+        saved, self._resolved = self._resolved, (pid, slot)
+        try:
+            yield
+        finally:
+            self._resolved = saved
 
     def pid_reusable(self, s: SymState, pid: Any) -> Any:
         holders = [z3.And(i < s.nprocs, s.pid[i] == pid) for i in range(self.b.procs)]

@@ -1,5 +1,5 @@
-"""Inductive proofs at a small bound (the default bound runs through ``wspshare prove`` and
-``benchmarks/bench_smt.py``; it takes minutes, too long for the default test run)."""
+"""Inductive proofs at a small bound and at the default bound of ``wspshare prove`` (3 processes
+x 2 threads, 8 handle values, 2 sockets, 2 share records per provider: about 40 s for all of it)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from properties.smt.state import Bounds
 from properties.smt.twin import Twin
 
 SMALL = Bounds(procs=2, threads=2, handles=2, sockets=2, shares=1)
+DEFAULT = Bounds()
 
 # The invariant each transition-changing seeded bug breaks first, and the action that breaks it.
 EXPECTED_CTI = {
@@ -30,8 +31,9 @@ EXPECTED_CTI = {
 }
 
 
-def test_every_invariant_is_inductive_for_the_correct_providers() -> None:
-    result = prove(Twin(SMALL))
+@pytest.mark.parametrize("bounds", [SMALL, DEFAULT], ids=["small", "default"])
+def test_every_invariant_is_inductive_for_the_correct_providers(bounds: Bounds) -> None:
+    result = prove(Twin(bounds))
     assert result.initial_ok
     assert result.ctis == [] and result.unknown == []
     assert all(result.proved.values())
@@ -41,10 +43,11 @@ def test_every_transition_changing_bug_has_an_expected_cti() -> None:
     assert set(EXPECTED_CTI) == set(MUTATIONS)
 
 
+@pytest.mark.parametrize("bounds", [SMALL, DEFAULT], ids=["small", "default"])
 @pytest.mark.parametrize("variant", sorted(EXPECTED_CTI))
-def test_seeded_bug_gives_a_counterexample_to_induction(variant: str) -> None:
+def test_seeded_bug_gives_a_counterexample_to_induction(variant: str, bounds: Bounds) -> None:
     formula, action = EXPECTED_CTI[variant]
-    result = prove(MUTATIONS[variant](SMALL), formulas=[formula], actions=[action])
+    result = prove(MUTATIONS[variant](bounds), formulas=[formula], actions=[action])
     assert not result.proved[formula]
     cti = result.ctis[0]
     assert (cti.formula, cti.action) == (formula, action)
