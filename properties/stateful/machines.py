@@ -5,8 +5,9 @@ injected failures (through ``Driver``, which checks every property after each st
 infos that duplications return go into a Bundle and come back replayed, misdelivered to other
 processes, or beside forged ones.  ``scenario_machine(make_model)`` walks a ``HandoffModel``,
 choosing among ``model.actions(state)`` (faults included, within the model's budget) and checks
-``properties.handoff.violations`` after each step.  Both take a factory, so a seeded bug is run by
-passing its semantics or model.
+``properties.handoff.violations`` after each step; a PCT schedule (``properties.stateful.pct``)
+picks the action, so a fault lands at the one moment a race needs it.  Both take a factory, so
+a seeded bug is run by passing its semantics or model.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from properties.stateful.ops import (
     slots,
     threads,
 )
+from properties.stateful.pct import PctSchedule
 
 DATA_CALLS = (
     "WSPConnect",
@@ -123,13 +125,14 @@ def call_machine(make_semantics: Callable[[], Semantics]) -> type[RuleBasedState
 
 
 def scenario_machine(make_model: Callable[[], HandoffModel]) -> type[RuleBasedStateMachine]:
-    """A scenario-level machine: one random behaviour of ``make_model()`` per example."""
+    """A scenario-level machine: one behaviour of ``make_model()`` per example, scheduled by PCT."""
 
     class ScenarioLevel(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
             self.model = make_model()
             self.state: HandoffState = self.model.init_states()[0]
+            self.schedule = PctSchedule()
             self.trace: list[TraceRow] = []
 
         def enabled(self) -> bool:
@@ -138,7 +141,7 @@ def scenario_machine(make_model: Callable[[], HandoffModel]) -> type[RuleBasedSt
         @precondition(lambda self: self.enabled())
         @rule(data=st.data())
         def act(self, data: st.DataObject) -> None:
-            action = data.draw(st.sampled_from(self.model.actions(self.state)), label="action")
+            action = self.schedule.pick(data, self.model.actions(self.state))
             self.state, effect = self.model.execute(self.state, action)
             w = self.state.world
             actor = f"P{effect.slot}.T{effect.thread}" if effect.thread >= 0 else "-"
