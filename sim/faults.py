@@ -3,7 +3,8 @@
 One fault per line (in a file) or per flag value (on the command line)::
 
     crash ROLE@WHEN            the process crashes (kernel rundown, R11)
-    exhaust ROLE@WHEN          its next allocating call fails with WSAENOBUFS
+    exhaust ROLE@WHEN[,ERROR]  its next allocating call fails with ERROR: WSAENOBUFS (the
+                               default) or WSAEMFILE, the shortages the model offers
     reuse-pid ROLE[@WHEN]      once ROLE has exited and its pid is free, a new process gets it
     lose STEP[@ROLE]           the pipe loses the message sent in seed step STEP
     duplicate STEP[@ROLE]      ... delivers it twice
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 
 from models.errors import ModelError
 from models.scenario import Direction, Faults
+from models.scenario.model import SHORTAGES
 
 MESSAGE_STEPS = {2: Direction.DOWN, 3: Direction.UP, 6: Direction.DOWN, 10: Direction.UP}
 PROCESS_KINDS = ("crash", "exhaust", "reuse-pid")
@@ -43,15 +45,15 @@ class PlannedFault:
     when: tuple[str, float] = ("asap", 0.0)
     step: int = 0  # message faults: the seed step that sends the message
     ms: float = 0.0  # delay: extra milliseconds
-    # exhaust: the error the call fails with; the model offers only WSAENOBUFS as a fault action
-    error: str = "WSAENOBUFS"
+    error: str = "WSAENOBUFS"  # exhaust: the error the call fails with (one of SHORTAGES)
 
     def __str__(self) -> str:
         if self.kind in MESSAGE_KINDS:
             ms = f":{self.ms:g}" if self.kind == "delay" else ""
             return f"{self.kind} {self.step}{ms}@{self.role}"
         when = "" if self.when[0] == "asap" else "@" + _when_text(self.when)
-        return f"{self.kind} {self.role}{when}"
+        error = f",{self.error}" if self.kind == "exhaust" and self.error != "WSAENOBUFS" else ""
+        return f"{self.kind} {self.role}{when}{error}"
 
     @property
     def target_index(self) -> int:
@@ -111,7 +113,13 @@ def parse_fault(kind: str, spec: str) -> PlannedFault:
         if kind != "reuse-pid":
             raise _bad(text, f"{kind} needs ROLE@WHEN, e.g. {kind} target1@after:5")
         return PlannedFault(kind, role)
-    return PlannedFault(kind, role, _when(text, rest))
+    if kind != "exhaust":
+        return PlannedFault(kind, role, _when(text, rest))
+    when, _, error = rest.partition(",")
+    offered = [e.name for e in SHORTAGES]
+    if error and error not in offered:
+        raise _bad(text, f"unknown shortage {error!r}; use {' or '.join(offered)}")
+    return PlannedFault(kind, role, _when(text, when), error=error or "WSAENOBUFS")
 
 
 def parse_line(line: str) -> PlannedFault:

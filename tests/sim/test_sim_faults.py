@@ -53,6 +53,15 @@ def test_exhaustion_makes_the_duplication_fail_with_its_error() -> None:
     assert run.result.outcome == "aborted"
 
 
+def test_exhaustion_can_name_the_other_shortage() -> None:
+    fault = parse_line("exhaust source@before:5,WSAEMFILE")
+    assert str(fault) == "exhaust source@before:5,WSAEMFILE"
+    run = simulate(SimConfig(faults=(fault,)), 2)
+    dup = next(r for r in run.records if r["step"] == 5)
+    assert dup["result"] == "WSAEMFILE"
+    assert run.result.errors == ("WSAEMFILE",)
+
+
 def test_duplicated_info_is_refused_the_second_time() -> None:
     """R2: the replayed claim fails; the handoff itself completes."""
     run = simulate(SimConfig(faults=plan("duplicate 6")), 2)

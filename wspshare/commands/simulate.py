@@ -33,7 +33,7 @@ NOT_VIOLATIONS = (*BENIGN, LEAK, "deadlock", "horizon")
 FAULT_HELP = """\
 faults (flags may repeat; a --faults FILE holds one per line, or a JSON list of strings):
   --crash ROLE@WHEN           crash the process (its handles are run down, R11)
-  --exhaust ROLE@WHEN         its next allocating call fails with WSAENOBUFS
+  --exhaust ROLE@WHEN[,ERR]   its next allocating call fails with WSAENOBUFS (or ERR: WSAEMFILE)
   --reuse-pid ROLE[@WHEN]     a new process gets ROLE's pid once it has exited and is free
   --lose STEP[@ROLE]          the pipe loses the message sent in seed step STEP
   --duplicate STEP[@ROLE]     ... delivers it twice
