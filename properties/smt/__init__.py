@@ -8,12 +8,10 @@ one method as its Python counterpart does; ``invariants`` mirrors ``properties.i
 states the strengthening; ``concrete`` maps a Python ``World`` into the twin and back;
 ``crosscheck`` compares the two step by step; ``induction`` and ``bmc`` are the proofs.
 
-Not done: the parameterised (quantified) proof of the reference-count invariant for any number
-of processes and descriptors.  Why it is not a small step: the invariant equates a count with
-the *cardinality* of a set of (process, value) pairs, which first-order logic cannot define; a
-quantified encoding needs a ghost count function plus axioms saying how a cardinality changes
-when one element is added or removed (and, for process exit, when a whole row goes), and those
-axioms are exactly where the bugs live, so they would be assumed rather than proved.  What is
-proved instead is the bounded induction, for every state up to the bounds given to
-``wspshare prove`` (see its output and ``benchmarks/bench_smt.py`` for the largest bound closed).
+``parametric`` proves the reference-count invariant for a world of any size (any number of
+processes, handle values, sockets and share records): ghost counts with transfer lemmas about
+finite cardinalities, the lemmas themselves checked against explicit sums and by induction on
+the length of a sum, and each operation linked to the twin's own helper at small bounds.  The
+bounded induction covers every invariant and every action, error paths included, within its
+bounds; the parameterised proof covers the reference bookkeeping at every size.
 """

@@ -1,8 +1,11 @@
-"""``wspshare prove``: every world invariant is inductive, for all states within the bounds.
+"""``wspshare prove``: every world invariant is inductive, for all states within the bounds;
+with ``--parametric``, the reference count for a world of any size.
 
 Exit 0 when every invariant (and its stated strengthening) is preserved by every action; 1 with
 a counterexample to induction (pre-state, action, post-state), or when a query timed out (shown
-as "unknown": not proved, not refuted); 2 on bad input.
+as "unknown": not proved, not refuted); 2 on bad input.  ``--parametric`` answers the same way:
+0 when every operation is proved, fires somewhere, matches the twin's method and every counting
+lemma holds; 1 otherwise, with a concrete counterexample where one exists.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import asdict
 
 from properties.smt.induction import ProofResult, prove
 from properties.smt.invariants import all_formulas
+from properties.smt.parametric import ParametricResult, prove_parametric
 from properties.smt.report import args_text, state_lines, table
 from properties.smt.state import Bounds
 from properties.smt.variants import CORRECT, changes_transitions, twin_for
@@ -45,6 +49,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--variant", default=CORRECT, help="a seeded bug of models.variants")
     p.add_argument(
         "--invariant", action="append", default=None, help="prove only this one (repeatable)"
+    )
+    p.add_argument(
+        "--parametric",
+        action="store_true",
+        help="prove the reference count for any number of processes, handle values, sockets and "
+        "share records (no bound; --bound and --invariant do not apply)",
     )
     p.add_argument("--timeout", type=positive, default=120, help="seconds per solver query (120)")
     p.add_argument("--json", metavar="PATH", help="also write the result as JSON")
@@ -86,7 +96,32 @@ def render(result: ProofResult, variant: str) -> str:
     return "\n".join(out)
 
 
+def render_parametric(result: ParametricResult) -> str:
+    out = [
+        f"reference-count (R7, R11) for any number of processes, handle values, sockets and "
+        f"share records; twin: {result.twin}",
+        *result.lines(),
+        "reference count proved for every size" if result.holds else "NOT proved",
+    ]
+    return "\n".join(out)
+
+
+def run_parametric(args: argparse.Namespace) -> int:
+    if args.invariant:
+        raise UsageError("--parametric proves the reference count only; drop --invariant")
+    if args.bound != DEFAULT:
+        raise UsageError("--parametric has no bound; drop --bound")
+    result = prove_parametric(twin_for(args.variant, DEFAULT), timeout_ms=1000 * args.timeout)
+    print(render_parametric(result))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(asdict(result), f, indent=2, sort_keys=True, default=str)
+    return 0 if result.holds else 1
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.parametric:
+        return run_parametric(args)
     names = args.invariant
     if names:
         unknown = [n for n in names if n not in all_formulas()]
