@@ -23,7 +23,9 @@ from properties.smt.concrete import decode, encode, evaluator, fits, twin_call
 from properties.smt.twin import Twin
 from properties.stateful.driver import Driver, PropertyViolation
 from properties.stateful.ops import (
+    CALL_NAMES,
     CATALOGS,
+    MAKING_CALLS,
     RAW_VALUES,
     CallOp,
     DescPick,
@@ -92,21 +94,8 @@ def compare(twin: Twin, sem: Semantics, w: World, op: Op, infos: list[ProtocolIn
     return None
 
 
-CALLS = (
-    "WSPSocket",
-    "WSPSocket",
-    "claim",
-    "claim",
-    "WSPConnect",
-    "WSPSend",
-    "WSPRecv",
-    "WSPSetSockOpt",
-    "WSPGetSockOpt",
-    "WSPEventSelect",
-    "WSPDuplicateSocket",
-    "WSPDuplicateSocket",
-    "WSPCloseSocket",
-)
+# Calls that make descriptors or infos come up twice as often, so later calls have some to use.
+CALLS = (*CALL_NAMES, *MAKING_CALLS)
 
 
 def random_op(rng: random.Random, w: World) -> Op:

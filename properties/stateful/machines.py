@@ -33,6 +33,7 @@ from properties.handoff import violations
 from properties.stateful.driver import Driver, PropertyViolation, TraceRow, descriptors, refs
 from properties.stateful.ops import (
     CATALOGS,
+    DATA_CALLS,
     MAX_SLOTS,
     CallOp,
     ExitOp,
@@ -47,16 +48,6 @@ from properties.stateful.ops import (
     threads,
 )
 from properties.stateful.pct import PctSchedule
-
-DATA_CALLS = (
-    "WSPConnect",
-    "WSPSend",
-    "WSPRecv",
-    "WSPSetSockOpt",
-    "WSPGetSockOpt",
-    "WSPEventSelect",
-    "WSPCloseSocket",
-)
 
 
 def call_machine(make_semantics: Callable[[], Semantics]) -> type[RuleBasedStateMachine]:

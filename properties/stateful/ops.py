@@ -76,18 +76,19 @@ class InjectOp(NamedTuple):
 
 
 Op = CallOp | SpawnOp | ExitOp | InjectOp
-CALL_NAMES = (
-    "WSPSocket",
-    "claim",
+# The SPI calls an op can make (``claim`` is WSPSocket with a protocol info); the state machines
+# and the z3 cross-check draw from these.
+MAKING_CALLS = ("WSPSocket", "claim", "WSPDuplicateSocket")  # they make descriptors or infos
+DATA_CALLS = (  # on a descriptor, making nothing
     "WSPConnect",
     "WSPSend",
     "WSPRecv",
     "WSPSetSockOpt",
     "WSPGetSockOpt",
     "WSPEventSelect",
-    "WSPDuplicateSocket",
     "WSPCloseSocket",
 )
+CALL_NAMES = (*MAKING_CALLS, *DATA_CALLS)
 MAX_SLOTS = 6
 
 # Mostly the first processes; sometimes a slot that names no process at all.

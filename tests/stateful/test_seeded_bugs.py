@@ -17,11 +17,8 @@ from properties.stateful.machines import call_machine, scenario_machine
 from properties.stateful.run import Failure, find_failure
 
 SETTINGS = profiles.load()
-# PCT finds the two races of the handoff (no-pid-pin: a crash and a pid reuse between the pid reply
-# and the duplicate; stale-handle-reuse: the source's helper thread running after the close and
-# the reuse of its value) in roughly 1 of 100 to 200 behaviours, so the scenario machine gets
-# 1,000 of them (ci is derandomized: the same ones every run).
-SCENARIO = settings(SETTINGS, max_examples=1000)
+# Enough behaviours for PCT to meet the races (ci is derandomized: the same ones every run).
+SCENARIO = settings(SETTINGS, max_examples=profiles.SCENARIO_EXAMPLES)
 SPEC_BUGS = sorted(name for name, v in VARIANTS.items() if v.spec_bug)
 
 

@@ -2,7 +2,8 @@
 
 A bug of the world's transitions shows in a few arbitrary calls; a bug of the protocol's programs
 needs the scenario machine over the variant's witness model.  The story length is the number of
-rules in the shrunk history.  The second machine is skipped once the budget is spent.
+rules in the shrunk history.  The second machine is skipped once the budget is spent.  The call
+machine gets 100 examples, the scenario machine as many as the seeded-bug test gives it.
 """
 
 from __future__ import annotations
@@ -29,11 +30,15 @@ def hypothesis_cell(variant: Variant, budget: float) -> Cell:
         derandomize=True,
         suppress_health_check=list(HealthCheck),
     )
-    machines = [call_machine(variant.semantics), scenario_machine(variant.model)]
+    scenario = settings(limited, max_examples=profiles.SCENARIO_EXAMPLES)
+    machines = [
+        (call_machine(variant.semantics), limited),
+        (scenario_machine(variant.model), scenario),
+    ]
     if variant.mutates == "scenario":
         machines.reverse()  # a mistake in the programs only shows in the scenario machine
-    for machine in machines:
-        found = find_failure(machine, limited)
+    for machine, examples in machines:
+        found = find_failure(machine, examples)
         if found is not None:
             seconds = time.perf_counter() - start
             return Cell(True, found.name, len(found.trace), seconds)
