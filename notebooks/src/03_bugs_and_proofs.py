@@ -22,6 +22,7 @@ from properties.checker import check
 from properties.handoff import checkable, handoff_properties
 from properties.smt.bmc import bmc, bounds_for
 from properties.smt.induction import prove
+from properties.smt.parametric import prove_parametric
 from properties.smt.state import Bounds
 from properties.smt.variants import semantics_for, twin_for
 from properties.stateful import profiles
@@ -301,3 +302,31 @@ cti = prove(twin_for("close-drops-twice", PROOF_BOUNDS), formulas=["reference-co
 first = cti.ctis[0]
 assert first.action == "WSPCloseSocket", "only close mutates the count in this variant"
 print(render_proof(cti, "close-drops-twice"))
+
+# %% [markdown]
+# ### For a world of any size
+#
+# Induction within bounds says nothing about a fourth process or a ninth handle value. For the
+# reference count, `prove_parametric` removes the bounds: counts become ghosts, each operation
+# that touches a handle table, a reference or a share record changes them through a transfer
+# lemma (store a cell, clear a process's row, store a record, purge a pid's records), and z3
+# proves that every operation preserves `refs(k) = handles naming k + records holding k` for any
+# number of processes, values, sockets and records. The lemmas are facts about finite sums, and
+# are themselves proved (against explicit sums at small sizes, and by induction on a sum's
+# length); each operation is checked equal to the twin's own helper at small bounds.
+
+# %%
+unbounded = prove_parametric(twin_for("correct", PROOF_BOUNDS))
+assert unbounded.holds, "the reference count is preserved at every size"
+print("\n".join(unbounded.lines()))
+
+broken = prove_parametric(twin_for("close-drops-twice", PROOF_BOUNDS))
+[refuted] = [v for v in broken.counterexamples() if v.operation == "close_handle"]
+assert refuted.values["drops"] == 2 and not broken.holds
+print({k: refuted.values[k] for k in ("refs_before", "handles_before", "shares_before")})
+print({k: refuted.values[k] for k in ("refs_after", "handles_after", "shares_after")})
+
+# %% [markdown]
+# With the kernel that drops two references on close, the proof fails and the failure is a
+# concrete world, not a ghost artefact: before the close the count equals the handles plus the
+# holding records; after it, one handle is gone but two references are.
