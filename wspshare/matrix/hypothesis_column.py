@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from models.variants import Variant
 from properties.stateful import profiles
@@ -19,9 +19,13 @@ from properties.stateful.run import find_failure
 from wspshare.matrix.cell import Cell
 
 
-def hypothesis_cell(variant: Variant, budget: float) -> Cell:
+def hypothesis_cell(variant: Variant, budget: float, shrink: bool = True) -> Cell:
+    """``shrink=False`` answers caught or missed only (the story is whatever failed first):
+    shrinking is most of the time spent, and its result depends on time heuristics."""
     start = time.perf_counter()
     base = profiles.load()
+    if not shrink:
+        base = settings(base, phases=[Phase.explicit, Phase.reuse, Phase.generate])
     # Derandomized, so a cell is reproducible: the same examples, the same shrunk story.
     limited = settings(
         base,
