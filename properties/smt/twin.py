@@ -168,8 +168,9 @@ class Twin:
         Why: the first-match chain over the slots hides from the solver which table row a
         duplicate writes, and the reference-count sums then blow up (WSPDuplicateSocket at 8
         handle values did not finish in 25 minutes; split by target it takes seconds).  Sound
-        only together with the guard ``names_slot(s, pid, slot)``, which makes the answer the
-        one the chain would give; the cases over every ``slot`` and None cover all states.
+        only together with the guard ``names_slot(s, pid, slot)`` on the state the action starts
+        from (where every targeting action resolves its pid), which makes the answer the one the
+        chain would give; the cases over every ``slot`` and None cover all states.
         """
         saved, self._resolved = self._resolved, (pid, slot)
         try:

@@ -4,10 +4,11 @@ x 2 threads, 8 handle values, 2 sockets, 2 share records per provider: about 40 
 from __future__ import annotations
 
 import pytest
+import z3
 
-from properties.smt.induction import prove
+from properties.smt.induction import prove, split_by_slot
 from properties.smt.mutations import MUTATIONS
-from properties.smt.state import Bounds
+from properties.smt.state import Bounds, flat, fresh
 from properties.smt.twin import Twin
 
 SMALL = Bounds(procs=2, threads=2, handles=2, sockets=2, shares=1)
@@ -37,6 +38,32 @@ def test_every_invariant_is_inductive_for_the_correct_providers(bounds: Bounds) 
     assert result.initial_ok
     assert result.ctis == [] and result.unknown == []
     assert all(result.proved.values())
+
+
+@pytest.mark.parametrize("action", sorted(Twin.targeting))
+def test_the_split_by_target_is_the_unsplit_action_under_its_guard(action: str) -> None:
+    """The prover's cases for a pid-taking action cover every state, and under its guard each
+    case's outcome is exactly the action's (so proving the cases proves the action)."""
+    twin = Twin(SMALL)
+    s = fresh(SMALL, "pre")
+    _, run = twin.actions[action]
+    cases = split_by_slot(twin, s, action)
+    for slot in {args["slot"].as_long() for _, args, _, _ in cases}:
+        mine = [
+            (args, out, guard) for _, args, out, guard in cases if args["slot"].as_long() == slot
+        ]
+        assert len(mine) == SMALL.procs + 1
+        cover = z3.Solver()
+        cover.add(z3.Not(z3.Or([guard for _, _, guard in mine])))
+        assert cover.check() == z3.unsat
+        for args, out, guard in mine:
+            plain = run(s, args)
+            same = [out.enabled == plain.enabled, out.error == plain.error]
+            same += [out.value == plain.value]
+            same += [a == b for a, b in zip(flat(out.post), flat(plain.post), strict=True)]
+            differ = z3.Solver()
+            differ.add(guard, z3.Not(z3.And(same)))
+            assert differ.check() == z3.unsat
 
 
 def test_every_transition_changing_bug_has_an_expected_cti() -> None:
