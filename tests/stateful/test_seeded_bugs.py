@@ -18,7 +18,7 @@ from properties.stateful.run import Failure, find_failure
 
 SETTINGS = profiles.load()
 # Enough behaviours for PCT to meet the races (ci is derandomized: the same ones every run).
-SCENARIO = settings(SETTINGS, max_examples=profiles.SCENARIO_EXAMPLES)
+SCENARIO = settings(SETTINGS, max_examples=profiles.scenario_examples())
 SPEC_BUGS = sorted(name for name, v in VARIANTS.items() if v.spec_bug)
 
 

@@ -34,7 +34,7 @@ def hypothesis_cell(variant: Variant, budget: float, shrink: bool = True) -> Cel
         derandomize=True,
         suppress_health_check=list(HealthCheck),
     )
-    scenario = settings(limited, max_examples=profiles.SCENARIO_EXAMPLES)
+    scenario = settings(limited, max_examples=profiles.scenario_examples())
     machines = [
         (call_machine(variant.semantics), limited),
         (scenario_machine(variant.model), scenario),
