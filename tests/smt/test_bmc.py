@@ -1,4 +1,5 @@
-"""BMC finds a path to each transition-changing seeded bug, and the path replays in Python."""
+"""BMC finds a path to every transition-changing seeded bug within depth 12, and the path replays
+in Python to the same violation."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pytest
 
 from models.errors import ModelError
 from properties.smt.bmc import bmc, bounds_for, replay
+from properties.smt.mutations import MUTATIONS
 from properties.smt.variants import semantics_for, twin_for
 
 # SPEC's bugs that change the transition relation, with the property a path must reach.
@@ -20,20 +22,33 @@ SPEC_BUGS = {
     "per-descriptor-options": "common-state",
     "per-descriptor-events": "single-registration",
 }
+# The catalogue's other bugs that change the transition relation.
+FURTHER_BUGS = {
+    "close-at-one": "open-iff-referenced",
+    "rundown-skips-pending": "descriptor-validity",
+    "ifs-duplicate-closes-source": "provider-discipline",
+    "keeps-dead-shares": "no-strangers",  # a stranger reuses the dead target's pid: 5 steps
+}
 DEPTH = 12
-# Small tables keep the unrolling quick; none of these bugs needs a pid reuse (no spare slot).
+# Small tables keep the unrolling quick; only a bug that needs a pid reuse gets a spare slot.
 SMALL = {"handles": 2, "sockets": 1, "spare": 0}
+NEEDS_SPARE = {"keeps-dead-shares"}
 
 
-@pytest.mark.parametrize("variant", sorted(SPEC_BUGS))
+@pytest.mark.parametrize("variant", sorted(SPEC_BUGS | FURTHER_BUGS))
 def test_bmc_path_replays_to_the_same_violation(variant: str) -> None:
-    b = bounds_for("handoff", **SMALL)
+    expected = (SPEC_BUGS | FURTHER_BUGS)[variant]
+    b = bounds_for("handoff", **{**SMALL, "spare": int(variant in NEEDS_SPARE)})
     sem = semantics_for(variant, b)
     result = bmc(twin_for(variant, b), sem, "handoff", DEPTH)
     assert result.path is not None and len(result.path) <= DEPTH
-    assert SPEC_BUGS[variant] in result.violated
+    assert expected in result.violated
     replayed = replay(sem, "handoff", result.path)
-    assert SPEC_BUGS[variant] in replayed.violated
+    assert expected in replayed.violated
+
+
+def test_every_transition_changing_bug_is_covered() -> None:
+    assert set(SPEC_BUGS) | set(FURTHER_BUGS) == set(MUTATIONS)
 
 
 def test_no_path_for_the_correct_machine_at_small_depth() -> None:
