@@ -27,6 +27,7 @@ from models.errors import ModelError
 from models.scenario import Direction, Faults
 from models.scenario.model import SHORTAGES
 
+DEFAULT_SHORTAGE = SHORTAGES[0].name  # what ``exhaust`` fails with unless told otherwise
 MESSAGE_STEPS = {2: Direction.DOWN, 3: Direction.UP, 6: Direction.DOWN, 10: Direction.UP}
 PROCESS_KINDS = ("crash", "exhaust", "reuse-pid")
 MESSAGE_KINDS = ("lose", "duplicate", "reorder", "delay")
@@ -45,15 +46,15 @@ class PlannedFault:
     when: tuple[str, float] = ("asap", 0.0)
     step: int = 0  # message faults: the seed step that sends the message
     ms: float = 0.0  # delay: extra milliseconds
-    error: str = "WSAENOBUFS"  # exhaust: the error the call fails with (one of SHORTAGES)
+    error: str = DEFAULT_SHORTAGE  # exhaust: the error the call fails with (one of SHORTAGES)
 
     def __str__(self) -> str:
         if self.kind in MESSAGE_KINDS:
             ms = f":{self.ms:g}" if self.kind == "delay" else ""
             return f"{self.kind} {self.step}{ms}@{self.role}"
         when = "" if self.when[0] == "asap" else "@" + _when_text(self.when)
-        error = f",{self.error}" if self.kind == "exhaust" and self.error != "WSAENOBUFS" else ""
-        return f"{self.kind} {self.role}{when}{error}"
+        named = self.kind == "exhaust" and self.error != DEFAULT_SHORTAGE
+        return f"{self.kind} {self.role}{when}{',' + self.error if named else ''}"
 
     @property
     def target_index(self) -> int:
@@ -119,7 +120,7 @@ def parse_fault(kind: str, spec: str) -> PlannedFault:
     offered = [e.name for e in SHORTAGES]
     if error and error not in offered:
         raise _bad(text, f"unknown shortage {error!r}; use {' or '.join(offered)}")
-    return PlannedFault(kind, role, _when(text, when), error=error or "WSAENOBUFS")
+    return PlannedFault(kind, role, _when(text, when), error=error or DEFAULT_SHORTAGE)
 
 
 def parse_line(line: str) -> PlannedFault:

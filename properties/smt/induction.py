@@ -88,16 +88,14 @@ def split_by_slot(
     # slot outside 0..P-1 behaves as -1 does: one constant stands for them all.
     slots: list[tuple[str, Any]] = [(f"slot={i}", z3.IntVal(i)) for i in range(twin.b.procs)]
     slots.append(("slot=out", z3.IntVal(-1)))
-    targets: list[int | None] = [None]
-    if action in twin.targeting:
-        targets = [*range(twin.b.procs), None]
+    targets: list[int | None] = [*range(twin.b.procs), None]
     cases = []
     for label, slot in slots:
         fixed = {**args, "slot": slot}
+        if action not in twin.targeting:
+            cases.append((label, fixed, run(s, fixed), z3.BoolVal(True)))
+            continue
         for target in targets:
-            if action not in twin.targeting:
-                cases.append((label, fixed, run(s, fixed), z3.BoolVal(True)))
-                continue
             with twin.resolving(fixed["pid"], target):
                 out = run(s, fixed)
             name = f"{label},target={'none' if target is None else target}"

@@ -86,16 +86,15 @@ class PctSchedule:
                 st.integers(0, HORIZON - 1), min_size=CHANGE_POINTS, max_size=CHANGE_POINTS
             )
             self.change_points = frozenset(data.draw(points, label="change points"))
-        for action in enabled:
-            actor = actor_of(action)
+        actors = [actor_of(action) for action in enabled]
+        for actor in actors:
             if actor not in self.order:
                 at = data.draw(st.integers(0, len(self.order)), label=f"priority of {actor}")
                 self.order.insert(at, actor)
         rank = {actor: i for i, actor in enumerate(self.order)}
-        chosen = min(enabled, key=lambda a: rank[actor_of(a)])
+        best = min(range(len(enabled)), key=lambda i: rank[actors[i]])
         if self.steps in self.change_points:
-            actor = actor_of(chosen)
-            self.order.remove(actor)
-            self.order.append(actor)
+            self.order.remove(actors[best])
+            self.order.append(actors[best])
         self.steps += 1
-        return chosen
+        return enabled[best]

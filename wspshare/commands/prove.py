@@ -96,6 +96,11 @@ def render(result: ProofResult, variant: str) -> str:
     return "\n".join(out)
 
 
+def write_json(path: str, result: ProofResult | ParametricResult) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(asdict(result), f, indent=2, sort_keys=True, default=str)
+
+
 def render_parametric(result: ParametricResult) -> str:
     out = [
         f"reference-count (R7, R11) for any number of processes, handle values, sockets and "
@@ -114,8 +119,7 @@ def run_parametric(args: argparse.Namespace) -> int:
     result = prove_parametric(twin_for(args.variant, DEFAULT), timeout_ms=1000 * args.timeout)
     print(render_parametric(result))
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(asdict(result), f, indent=2, sort_keys=True, default=str)
+        write_json(args.json, result)
     return 0 if result.holds else 1
 
 
@@ -133,6 +137,5 @@ def run(args: argparse.Namespace) -> int:
     result = prove(twin, formulas=names, timeout_ms=1000 * args.timeout)
     print(render(result, args.variant))
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(asdict(result), f, indent=2, sort_keys=True, default=str)
+        write_json(args.json, result)
     return 0 if result.holds else 1
