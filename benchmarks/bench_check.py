@@ -18,11 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from models.protocol import Expectation
-from models.scenario import HandoffModel
-from models.scenario.symmetry import reduces
-from properties.checker import check, reachable_states
-from properties.configs import Switches, model_for
+from wspshare.models.protocol import Expectation
+from wspshare.models.scenario import HandoffModel
+from wspshare.models.scenario.symmetry import reduces
+from wspshare.properties.checker import check, reachable_states
+from wspshare.properties.configs import Switches, model_for
+
 from wspshare.render import text_table
 
 ALL_FAULTS = {

@@ -13,8 +13,8 @@ import argparse
 import os
 import time
 
-from sim.config import SimConfig
-from sim.montecarlo import sweep
+from wspshare.sim.config import SimConfig
+from wspshare.sim.montecarlo import sweep
 
 
 def main() -> None:

@@ -15,10 +15,11 @@ from __future__ import annotations
 import argparse
 import time
 
-from properties.smt.bmc import bmc, bounds_for
-from properties.smt.induction import prove
-from properties.smt.parametric import prove_parametric
-from properties.smt.variants import semantics_for, twin_for
+from wspshare.properties.smt.bmc import bmc, bounds_for
+from wspshare.properties.smt.induction import prove
+from wspshare.properties.smt.parametric import prove_parametric
+from wspshare.properties.smt.variants import semantics_for, twin_for
+
 from wspshare.commands.prove import bounds
 
 

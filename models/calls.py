@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from models.state import AF_INET, IPPROTO_TCP, SOCK_STREAM, ProtocolInfo
+from wspshare.models.state import AF_INET, IPPROTO_TCP, SOCK_STREAM, ProtocolInfo
 
 
 class WSPSocket(NamedTuple):

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from models.errors import WSAError
-from models.state import (
+from wspshare.models.errors import WSAError
+from wspshare.models.state import (
     FIRST_HANDLE_VALUE,
     HANDLE_STEP,
     Handle,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.kernel import Kernel, find_handle, replace_at
-from models.state import HandleKind, SocketStatus, World
+from wspshare.models.kernel import Kernel, find_handle, replace_at
+from wspshare.models.state import HandleKind, SocketStatus, World
 
 
 @dataclass(frozen=True)

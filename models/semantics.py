@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
-from models.calls import (
+from wspshare.models.calls import (
     Call,
     WSPCloseSocket,
     WSPConnect,
@@ -23,11 +23,11 @@ from models.calls import (
     WSPSetSockOpt,
     WSPSocket,
 )
-from models.errors import ModelError, WSAError
-from models.kernel import Kernel, replace_at
-from models.providers import IfsProvider, NonIfsProvider, Provider, RefTiming
-from models.state import ProtocolInfo, Result, World, fail
-from models.switch import Switch
+from wspshare.models.errors import ModelError, WSAError
+from wspshare.models.kernel import Kernel, replace_at
+from wspshare.models.providers import IfsProvider, NonIfsProvider, Provider, RefTiming
+from wspshare.models.state import ProtocolInfo, Result, World, fail
+from wspshare.models.switch import Switch
 
 CALL_TYPES = (
     WSPSocket,

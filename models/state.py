@@ -11,8 +11,8 @@ from collections.abc import Hashable
 from enum import IntEnum
 from typing import NamedTuple
 
-from models.errors import WSAError
-from models.records import fast_replace
+from wspshare.models.errors import WSAError
+from wspshare.models.records import fast_replace
 
 XP1_IFS_HANDLES = 0x00020000  # dwServiceFlags1 bit: the provider's descriptors are kernel handles
 AF_INET = 2

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.errors import WSAError
-from models.kernel import Kernel, find_handle
-from models.state import Handle, HandleKind, Result, World, fail
+from wspshare.models.errors import WSAError
+from wspshare.models.kernel import Kernel, find_handle
+from wspshare.models.state import Handle, HandleKind, Result, World, fail
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.errors import WSAError
-from models.kernel import find_handle, replace_at
-from models.state import Handle, HandleKind, Result, World, fail
-from models.switch import Switch
+from wspshare.models.errors import WSAError
+from wspshare.models.kernel import find_handle, replace_at
+from wspshare.models.state import Handle, HandleKind, Result, World, fail
+from wspshare.models.switch import Switch
 
 
 @dataclass(frozen=True)

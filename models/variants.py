@@ -19,17 +19,17 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Literal
 
-from models.errors import ModelError
-from models.kernel import Kernel
-from models.kernel_variants import (
+from wspshare.models.errors import ModelError
+from wspshare.models.kernel import Kernel
+from wspshare.models.kernel_variants import (
     CloseAtOneKernel,
     CloseDropsNoneKernel,
     CloseDropsTwiceKernel,
     NoRundownKernel,
     RundownSkipsPendingKernel,
 )
-from models.providers import Provider
-from models.providers.buggy import (
+from wspshare.models.providers import Provider
+from wspshare.models.providers.buggy import (
     AcceptTwiceNonIfs,
     DuplicateClosesSourceIfs,
     FreeOnSourceCloseNonIfs,
@@ -42,14 +42,18 @@ from models.providers.buggy import (
     SkipModifyIfs,
     replace_provider,
 )
-from models.scenario import Faults, HandoffModel, Programs, ScenarioConfig
-from models.scenario.roles.source import SourceProgram
-from models.scenario.roles.stranger import StrangerProgram
-from models.scenario.roles.target import TargetProgram
-from models.scenario.variants import AckBeforeClaimTarget, NoJoinReuseSource, ProbingStranger
-from models.semantics import Semantics, standard_providers
-from models.switch import Switch
-from models.switch_variants import ByValueSwitch, RenumberingSwitch
+from wspshare.models.scenario import Faults, HandoffModel, Programs, ScenarioConfig
+from wspshare.models.scenario.roles.source import SourceProgram
+from wspshare.models.scenario.roles.stranger import StrangerProgram
+from wspshare.models.scenario.roles.target import TargetProgram
+from wspshare.models.scenario.variants import (
+    AckBeforeClaimTarget,
+    NoJoinReuseSource,
+    ProbingStranger,
+)
+from wspshare.models.semantics import Semantics, standard_providers
+from wspshare.models.switch import Switch
+from wspshare.models.switch_variants import ByValueSwitch, RenumberingSwitch
 
 Mutates = Literal["nothing", "provider", "kernel", "switch", "scenario"]
 ConfigChange = tuple[tuple[str, bool], ...]

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import astuple, dataclass, fields
 
-from models.errors import ModelError
-from models.scenario import Faults, HandoffModel, ScenarioConfig
-from models.variants import CORRECT, variant_named
-from properties.handoff import checkable
+from wspshare.models.errors import ModelError
+from wspshare.models.scenario import Faults, HandoffModel, ScenarioConfig
+from wspshare.models.variants import CORRECT, variant_named
+from wspshare.properties.handoff import checkable
 
 DEFAULT_FANOUT = 2
 

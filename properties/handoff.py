@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from models.protocol import Expectation, Property
-from models.scenario import HandoffModel, HandoffState, StrangerRegs, TargetRegs
-from models.state import HandleKind, SocketStatus
-from properties.invariants import WORLD_INVARIANTS, Diagnosis
-from properties.isolation import ISOLATION_INVARIANTS, ISOLATION_RULES
+from wspshare.models.protocol import Expectation, Property
+from wspshare.models.scenario import HandoffModel, HandoffState, StrangerRegs, TargetRegs
+from wspshare.models.state import HandleKind, SocketStatus
+from wspshare.properties.invariants import WORLD_INVARIANTS, Diagnosis
+from wspshare.properties.isolation import ISOLATION_INVARIANTS, ISOLATION_RULES
 
 ScenarioCheck = Callable[[HandoffModel, HandoffState], Diagnosis]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from models.providers import Provider
-from models.semantics import Semantics
-from models.state import XP1_IFS_HANDLES, HandleKind, SocketStatus, World
+from wspshare.models.providers import Provider
+from wspshare.models.semantics import Semantics
+from wspshare.models.state import XP1_IFS_HANDLES, HandleKind, SocketStatus, World
 
 Diagnosis = str | None
 

@@ -14,9 +14,9 @@ and no variant can change that; ``tests/test_rules.py`` pins it down for the sem
 
 from __future__ import annotations
 
-from models.semantics import Semantics
-from models.state import World
-from properties.invariants import Diagnosis
+from wspshare.models.semantics import Semantics
+from wspshare.models.state import World
+from wspshare.properties.invariants import Diagnosis
 
 
 def process_isolation(sem: Semantics, w: World) -> Diagnosis:

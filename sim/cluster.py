@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from models.errors import ModelError
-from sim.config import SimConfig
-from sim.montecarlo import Progress, SweepReport, Tally, batches, run_batch
+from wspshare.models.errors import ModelError
+from wspshare.sim.config import SimConfig
+from wspshare.sim.montecarlo import Progress, SweepReport, Tally, batches, run_batch
 
 
 def sweep_on(

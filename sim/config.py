@@ -10,9 +10,9 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from models.scenario import Faults, ScenarioConfig
-from sim.faults import PlannedFault, budget, check_roles, parse_line
-from sim.timing import Timing
+from wspshare.models.scenario import Faults, ScenarioConfig
+from wspshare.sim.faults import PlannedFault, budget, check_roles, parse_line
+from wspshare.sim.timing import Timing
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,8 @@ from pathlib import Path
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
-
-from models.errors import ModelError
-from sim.trace import Record
+from wspshare.models.errors import ModelError
+from wspshare.sim.trace import Record
 
 FORMATS = (".png", ".svg")
 KERNEL, PROVIDER = "kernel", "provider"

@@ -23,9 +23,9 @@ import json
 import re
 from dataclasses import dataclass
 
-from models.errors import ModelError
-from models.scenario import Direction, Faults
-from models.scenario.model import SHORTAGES
+from wspshare.models.errors import ModelError
+from wspshare.models.scenario import Direction, Faults
+from wspshare.models.scenario.model import SHORTAGES
 
 DEFAULT_SHORTAGE = SHORTAGES[0].name  # what ``exhaust`` fails with unless told otherwise
 MESSAGE_STEPS = {2: Direction.DOWN, 3: Direction.UP, 6: Direction.DOWN, 10: Direction.UP}

@@ -13,8 +13,8 @@ import random
 from collections.abc import Hashable, Mapping, Sequence
 from typing import cast
 
-from models.errors import WSAError
-from models.scenario import (
+from wspshare.models.errors import WSAError
+from wspshare.models.scenario import (
     Action,
     Crash,
     Deliver,
@@ -30,9 +30,9 @@ from models.scenario import (
     Step,
     Timeout,
 )
-from sim.faults import MESSAGE_KINDS, MESSAGE_STEPS, PlannedFault
-from sim.memo import Memo
-from sim.timing import Timing, draw
+from wspshare.sim.faults import MESSAGE_KINDS, MESSAGE_STEPS, PlannedFault
+from wspshare.sim.memo import Memo
+from wspshare.sim.timing import Timing, draw
 
 Actor = tuple[int, int]
 Queue = tuple[int, int]  # (channel, direction)

@@ -15,9 +15,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from sim.config import SimConfig
-from sim.outcome import RunResult
-from sim.run import run_once
+from wspshare.sim.config import SimConfig
+from wspshare.sim.outcome import RunResult
+from wspshare.sim.run import run_once
 
 Progress = Callable[[int], None]  # called with the number of runs just finished
 

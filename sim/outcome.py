@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from models.errors import WSAError
-from models.scenario import HandoffModel, HandoffState, TargetRegs
-from models.state import SocketStatus
-from sim.trace import role
+from wspshare.models.errors import WSAError
+from wspshare.models.scenario import HandoffModel, HandoffState, TargetRegs
+from wspshare.models.state import SocketStatus
+from wspshare.sim.trace import role
 
 COMPLETED = "completed"
 ABORTED = "aborted"

@@ -4,7 +4,7 @@ A behaviour is its sequence of actions; replaying it needs no clock and no rando
 ``replay_actions`` the model and the actions (``Action`` objects, or their ``str`` as a checker
 path prints them) and get back every ``Event(action, effect, state)``::
 
-    from properties.checker.path import Path            # a counterexample from the checker
+    from wspshare.properties.checker.path import Path            # a counterexample from the checker
     events = replay_actions(model, [str(a) for a in path.actions])
     assert events[-1].state == path.last
 
@@ -18,8 +18,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from models.errors import ModelError, WSAError
-from models.scenario import (
+from wspshare.models.errors import ModelError, WSAError
+from wspshare.models.scenario import (
     Action,
     Crash,
     Deliver,
@@ -34,10 +34,10 @@ from models.scenario import (
     Step,
     Timeout,
 )
-from models.scenario.schedule import Event
-from sim.config import SimConfig
-from sim.handoff import is_enabled
-from sim.trace import Record, read_jsonl
+from wspshare.models.scenario.schedule import Event
+from wspshare.sim.config import SimConfig
+from wspshare.sim.handoff import is_enabled
+from wspshare.sim.trace import Record, read_jsonl
 
 ACTION_TYPES: dict[str, type[Any]] = {
     t.__name__: t
@@ -101,7 +101,7 @@ def config_from_records(records: Sequence[Record]) -> SimConfig:
 
 def replay_trace(path: str | Path) -> tuple[SimConfig, list[Event]]:
     """Rebuild a trace file's configuration and replay its actions."""
-    from sim.run import model_for  # the run module imports this one's neighbours
+    from wspshare.sim.run import model_for  # the run module imports this one's neighbours
 
     records = read_jsonl(path)
     config = config_from_records(records)

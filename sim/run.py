@@ -12,16 +12,16 @@ import random
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
-from models.scenario import Action, Effect, HandoffModel, HandoffState, Step
-from models.scenario.schedule import Event
-from models.variants import CORRECT, variant_named
-from properties.handoff import violations
-from sim.config import SimConfig
-from sim.engine import Engine
-from sim.handoff import HandoffAdapter, HandoffMemo, plans
-from sim.memo import Memo
-from sim.outcome import ERROR_NAMES, RunResult, classify
-from sim.trace import MessageLedger, Record, event_record, fmt_time
+from wspshare.models.scenario import Action, Effect, HandoffModel, HandoffState, Step
+from wspshare.models.scenario.schedule import Event
+from wspshare.models.variants import CORRECT, variant_named
+from wspshare.properties.handoff import violations
+from wspshare.sim.config import SimConfig
+from wspshare.sim.engine import Engine
+from wspshare.sim.handoff import HandoffAdapter, HandoffMemo, plans
+from wspshare.sim.memo import Memo
+from wspshare.sim.outcome import ERROR_NAMES, RunResult, classify
+from wspshare.sim.trace import MessageLedger, Record, event_record, fmt_time
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import math
 import random
 from dataclasses import dataclass
 
-from models.errors import ModelError
+from wspshare.models.errors import ModelError
 
 
 @dataclass(frozen=True)

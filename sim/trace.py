@@ -15,7 +15,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from models.scenario import (
+from wspshare.models.scenario import (
     Action,
     Deliver,
     Direction,
@@ -29,7 +29,7 @@ from models.scenario import (
     TargetRegs,
     Timeout,
 )
-from models.state import HandleKind, Process, SocketStatus
+from wspshare.models.state import HandleKind, Process, SocketStatus
 
 Record = dict[str, Any]
 

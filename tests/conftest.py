@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import pytest
-
-from models.semantics import Semantics
-from models.state import World
+from wspshare.models.semantics import Semantics
+from wspshare.models.state import World
 
 
 class Machine(NamedTuple):

@@ -15,11 +15,10 @@ from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from models.semantics import Semantics
-from models.state import HandleKind
-from properties.stateful.driver import Driver, PropertyViolation, format_trace
-from properties.stateful.ops import Op, ops
+from wspshare.models.semantics import Semantics
+from wspshare.models.state import HandleKind
+from wspshare.properties.stateful.driver import Driver, PropertyViolation, format_trace
+from wspshare.properties.stateful.ops import Op, ops
 
 EXAMPLES = 110
 OPS = 120

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from wspshare.models.variants import CORRECT, VARIANTS, mutants
 
-from models.variants import CORRECT, VARIANTS, mutants
 from wspshare.cli import main
 from wspshare.matrix import run_matrix
 

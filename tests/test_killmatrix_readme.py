@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
+from wspshare.models.variants import VARIANTS
 
-from models.variants import VARIANTS
 from wspshare.matrix import COLUMNS
 from wspshare.matrix.hypothesis_column import hypothesis_cell
 

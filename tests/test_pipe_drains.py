@@ -5,10 +5,9 @@ its end while the INFO is still on the wire; the target must still receive it.""
 from __future__ import annotations
 
 import pytest
-
-from models.scenario import HandoffModel, ScenarioConfig
-from properties.checker import Verdict, check
-from properties.handoff import checkable
+from wspshare.models.scenario import HandoffModel, ScenarioConfig
+from wspshare.properties.checker import Verdict, check
+from wspshare.properties.handoff import checkable
 
 
 @pytest.mark.parametrize("provider", ["ifs", "non-ifs"])

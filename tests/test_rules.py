@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from models.calls import (
+from wspshare.models.calls import (
     FD_CLOSE,
     FD_READ,
     FD_WRITE,
@@ -19,12 +18,13 @@ from models.calls import (
     WSPSetSockOpt,
     WSPSocket,
 )
-from models.errors import WSAError
-from models.kernel import find_handle
-from models.scenario import HandoffModel, ScenarioConfig
-from models.scenario.schedule import seed_order_run
-from models.state import HandleKind, ProtocolInfo, SocketStatus, World
-from properties.invariants import world_violations
+from wspshare.models.errors import WSAError
+from wspshare.models.kernel import find_handle
+from wspshare.models.scenario import HandoffModel, ScenarioConfig
+from wspshare.models.scenario.schedule import seed_order_run
+from wspshare.models.state import HandleKind, ProtocolInfo, SocketStatus, World
+from wspshare.properties.invariants import world_violations
+
 from tests.conftest import Machine
 
 PROVIDERS = {"ifs": 1001, "non-ifs": 1002, "non-ifs-claim": 1003}
@@ -252,7 +252,7 @@ def test_r10_ill_typed_arguments_are_answered_with_wsaeinval(
 
 
 def test_model_api_misuse_is_a_model_error_that_names_the_fix(machine: Machine) -> None:
-    from models.errors import ModelError
+    from wspshare.models.errors import ModelError
 
     with pytest.raises(ModelError, match="no process in slot 9"):
         machine.sem.inject_failure(machine.world, 9, WSAError.WSAENOBUFS)

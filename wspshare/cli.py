@@ -10,9 +10,9 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from models.errors import ModelError
 from wspshare.cli_errors import UsageError
 from wspshare.commands import bmc, check, handoff, mutants, prove, simulate
+from wspshare.models.errors import ModelError
 
 COMMANDS = [handoff, check, mutants, simulate, prove, bmc]
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from models.scenario import HandoffState, SourceRegs, StrangerRegs, TargetRegs
-from sim.trace import socket_handle_labels
+from wspshare.models.scenario import HandoffState, SourceRegs, StrangerRegs, TargetRegs
+from wspshare.sim.trace import socket_handle_labels
 
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
-from models.calls import FD_ALL_EVENTS, KNOWN_OPTIONS, WSPSocket
-from models.errors import WSAError
-from models.state import (
+from wspshare.models.calls import FD_ALL_EVENTS, KNOWN_OPTIONS, WSPSocket
+from wspshare.models.errors import WSAError
+from wspshare.models.state import (
     AF_INET,
     IPPROTO_TCP,
     SOCK_STREAM,
@@ -28,7 +28,7 @@ from models.state import (
 )
 
 if TYPE_CHECKING:
-    from models.semantics import Semantics
+    from wspshare.models.semantics import Semantics
 
 OK_NONE = Result(WSAError.NO_ERROR, None)
 

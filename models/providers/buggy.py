@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from models.errors import ModelError, WSAError
-from models.providers.base import Provider
-from models.providers.ifs import IfsProvider
-from models.providers.nonifs import NonIfsProvider, NonIfsState, Share
-from models.state import Handle, ProtocolInfo, Result, Sock, World, fail
+from wspshare.models.errors import ModelError, WSAError
+from wspshare.models.providers.base import Provider
+from wspshare.models.providers.ifs import IfsProvider
+from wspshare.models.providers.nonifs import NonIfsProvider, NonIfsState, Share
+from wspshare.models.state import Handle, ProtocolInfo, Result, Sock, World, fail
 
 if TYPE_CHECKING:
-    from models.semantics import Semantics
+    from wspshare.models.semantics import Semantics
 
 OWN_DESCRIPTOR_BASE = 0x10000  # where SkipCreateSocketHandle's home-made descriptors start
 

@@ -10,14 +10,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from models.calls import WSPSocket
-from models.errors import WSAError
-from models.kernel import find_handle
-from models.providers.base import Provider
-from models.state import XP1_IFS_HANDLES, Handle, HandleKind, ProtocolInfo, Result, World, fail
+from wspshare.models.calls import WSPSocket
+from wspshare.models.errors import WSAError
+from wspshare.models.kernel import find_handle
+from wspshare.models.providers.base import Provider
+from wspshare.models.state import (
+    XP1_IFS_HANDLES,
+    Handle,
+    HandleKind,
+    ProtocolInfo,
+    Result,
+    World,
+    fail,
+)
 
 if TYPE_CHECKING:
-    from models.semantics import Semantics
+    from wspshare.models.semantics import Semantics
 
 
 class IfsProvider(Provider):

@@ -13,14 +13,14 @@ from collections.abc import Iterable
 from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple
 
-from models.calls import WSPSocket
-from models.errors import WSAError
-from models.providers.base import PendingClaim, Provider
-from models.records import fast_replace
-from models.state import Handle, ProtocolInfo, Result, SocketStatus, World, fail
+from wspshare.models.calls import WSPSocket
+from wspshare.models.errors import WSAError
+from wspshare.models.providers.base import PendingClaim, Provider
+from wspshare.models.records import fast_replace
+from wspshare.models.state import Handle, ProtocolInfo, Result, SocketStatus, World, fail
 
 if TYPE_CHECKING:
-    from models.semantics import Semantics
+    from wspshare.models.semantics import Semantics
 
 
 class RefTiming(Enum):

@@ -1,6 +1,6 @@
 """The seed's handoff scenario: programs for the source and target threads, IPC, and faults."""
 
-from models.scenario.actions import (
+from wspshare.models.scenario.actions import (
     Action,
     Crash,
     Deliver,
@@ -13,10 +13,10 @@ from models.scenario.actions import (
     Step,
     Timeout,
 )
-from models.scenario.config import PROVIDER_NAMES, Faults, ScenarioConfig
-from models.scenario.messages import Channel, Direction, Kind, Message
-from models.scenario.model import HandoffModel, Programs
-from models.scenario.state import (
+from wspshare.models.scenario.config import PROVIDER_NAMES, Faults, ScenarioConfig
+from wspshare.models.scenario.messages import Channel, Direction, Kind, Message
+from wspshare.models.scenario.model import HandoffModel, Programs
+from wspshare.models.scenario.state import (
     DONE,
     HandoffState,
     SourceRegs,

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from models.errors import WSAError
-from models.records import fast_replace
-from models.scenario.messages import Direction
+from wspshare.models.errors import WSAError
+from wspshare.models.records import fast_replace
+from wspshare.models.scenario.messages import Direction
 
 
 class Step(NamedTuple):

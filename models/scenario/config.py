@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from models.errors import ModelError
+from wspshare.models.errors import ModelError
 
 PROVIDER_NAMES = ("ifs", "non-ifs", "non-ifs-claim")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import NamedTuple
 
-from models.records import fast_replace
-from models.state import ProtocolInfo
+from wspshare.models.records import fast_replace
+from wspshare.models.state import ProtocolInfo
 
 
 class Kind(IntEnum):

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from models.errors import ModelError, WSAError
-from models.kernel import replace_at
-from models.protocol import Property
-from models.providers import Provider
-from models.scenario.actions import (
+from wspshare.models.errors import ModelError, WSAError
+from wspshare.models.kernel import replace_at
+from wspshare.models.protocol import Property
+from wspshare.models.providers import Provider
+from wspshare.models.scenario.actions import (
     Action,
     Crash,
     Deliver,
@@ -29,13 +29,13 @@ from models.scenario.actions import (
     Step,
     Timeout,
 )
-from models.scenario.config import ScenarioConfig
-from models.scenario.messages import Channel, Direction
-from models.scenario.roles.common import Outcome
-from models.scenario.roles.source import SourceProgram
-from models.scenario.roles.stranger import StrangerProgram
-from models.scenario.roles.target import TargetProgram
-from models.scenario.state import (
+from wspshare.models.scenario.config import ScenarioConfig
+from wspshare.models.scenario.messages import Channel, Direction
+from wspshare.models.scenario.roles.common import Outcome
+from wspshare.models.scenario.roles.source import SourceProgram
+from wspshare.models.scenario.roles.stranger import StrangerProgram
+from wspshare.models.scenario.roles.target import TargetProgram
+from wspshare.models.scenario.state import (
     DONE,
     MAIN,
     HandoffState,
@@ -44,8 +44,8 @@ from models.scenario.state import (
     StrangerRegs,
     TargetRegs,
 )
-from models.scenario.symmetry import canonical, reduces
-from models.semantics import Semantics
+from wspshare.models.scenario.symmetry import canonical, reduces
+from wspshare.models.semantics import Semantics
 
 CRASH, LOSE, DUPLICATE, REORDER, REUSE_PID, EXHAUST = range(6)
 SHORTAGES = (WSAError.WSAENOBUFS, WSAError.WSAEMFILE)  # M5: lack of resources

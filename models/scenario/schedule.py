@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from models.scenario.actions import Action, Deliver, Effect, Step
-from models.scenario.model import HandoffModel
-from models.scenario.state import HandoffState
+from wspshare.models.scenario.actions import Action, Deliver, Effect, Step
+from wspshare.models.scenario.model import HandoffModel
+from wspshare.models.scenario.state import HandoffState
 
 
 class Event(NamedTuple):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from models.records import fast_replace
-from models.scenario.messages import Channel
-from models.state import ProtocolInfo, World
+from wspshare.models.records import fast_replace
+from wspshare.models.scenario.messages import Channel
+from wspshare.models.state import ProtocolInfo, World
 
 DONE = 99  # a program counter past the last step
 

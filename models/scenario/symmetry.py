@@ -33,19 +33,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from models.kernel import Kernel
-from models.providers import IfsProvider, NonIfsProvider
-from models.providers.nonifs import NonIfsState
-from models.scenario.messages import Channel, Kind, Message
-from models.scenario.roles.source import SourceProgram
-from models.scenario.roles.stranger import StrangerProgram
-from models.scenario.roles.target import TargetProgram
-from models.scenario.state import HandoffState, SourceRegs, StrangerRegs, TargetRegs
-from models.state import Handle, HandleKind, Process, ProtocolInfo, Sock, World
-from models.switch import Switch
+from wspshare.models.kernel import Kernel
+from wspshare.models.providers import IfsProvider, NonIfsProvider
+from wspshare.models.providers.nonifs import NonIfsState
+from wspshare.models.scenario.messages import Channel, Kind, Message
+from wspshare.models.scenario.roles.source import SourceProgram
+from wspshare.models.scenario.roles.stranger import StrangerProgram
+from wspshare.models.scenario.roles.target import TargetProgram
+from wspshare.models.scenario.state import HandoffState, SourceRegs, StrangerRegs, TargetRegs
+from wspshare.models.state import Handle, HandleKind, Process, ProtocolInfo, Sock, World
+from wspshare.models.switch import Switch
 
 if TYPE_CHECKING:
-    from models.scenario.model import HandoffModel
+    from wspshare.models.scenario.model import HandoffModel
 
 _STANDARD_PROVIDERS = (IfsProvider, NonIfsProvider)
 Key = tuple[object, ...]

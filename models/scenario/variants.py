@@ -10,19 +10,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from models.calls import WSPCloseSocket, WSPSend, WSPSocket
-from models.scenario.actions import Step
-from models.scenario.messages import Direction, Kind, Message
-from models.scenario.roles.common import Outcome, call, note, send, set_pc, set_regs
-from models.scenario.roles.source import Pc as SourcePc
-from models.scenario.roles.source import Phase, SourceProgram
-from models.scenario.roles.stranger import StrangerProgram
-from models.scenario.roles.target import Pc as TargetPc
-from models.scenario.roles.target import TargetProgram
-from models.scenario.state import DONE, MAIN, HandoffState, SourceRegs, StrangerRegs, TargetRegs
+from wspshare.models.calls import WSPCloseSocket, WSPSend, WSPSocket
+from wspshare.models.scenario.actions import Step
+from wspshare.models.scenario.messages import Direction, Kind, Message
+from wspshare.models.scenario.roles.common import Outcome, call, note, send, set_pc, set_regs
+from wspshare.models.scenario.roles.source import Pc as SourcePc
+from wspshare.models.scenario.roles.source import Phase, SourceProgram
+from wspshare.models.scenario.roles.stranger import StrangerProgram
+from wspshare.models.scenario.roles.target import Pc as TargetPc
+from wspshare.models.scenario.roles.target import TargetProgram
+from wspshare.models.scenario.state import (
+    DONE,
+    MAIN,
+    HandoffState,
+    SourceRegs,
+    StrangerRegs,
+    TargetRegs,
+)
 
 if TYPE_CHECKING:
-    from models.scenario.model import HandoffModel
+    from wspshare.models.scenario.model import HandoffModel
 
 # Program counters of the source's main thread after its early close (beyond ``SourcePc``).
 REOPEN = 20

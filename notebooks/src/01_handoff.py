@@ -13,16 +13,16 @@ import os
 import tempfile
 
 from IPython.display import Image, display
+from wspshare.models.scenario import HandoffModel, ScenarioConfig
+from wspshare.models.scenario.schedule import seed_order_run
+from wspshare.properties.checker import Path, Step, check
+from wspshare.properties.handoff import checkable, violations
+from wspshare.sim.config import SimConfig
+from wspshare.sim.diagram import draw
+from wspshare.sim.montecarlo import sweep
+from wspshare.sim.run import simulate
+from wspshare.sim.timing import Timing
 
-from models.scenario import HandoffModel, ScenarioConfig
-from models.scenario.schedule import seed_order_run
-from properties.checker import Path, Step, check
-from properties.handoff import checkable, violations
-from sim.config import SimConfig
-from sim.diagram import draw
-from sim.montecarlo import sweep
-from sim.run import simulate
-from sim.timing import Timing
 from wspshare.commands.counterexample import trace_records
 from wspshare.commands.simulate import trace_table
 from wspshare.render import descriptor_map, reference_counts, role_name, text_table

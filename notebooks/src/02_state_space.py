@@ -12,10 +12,10 @@ import itertools
 
 import matplotlib.pyplot as plt
 import networkx as nx
+from wspshare.models.scenario import HandoffModel, ScenarioConfig
+from wspshare.properties.checker import check, stable_fingerprint, state_graph
+from wspshare.properties.handoff import checkable
 
-from models.scenario import HandoffModel, ScenarioConfig
-from properties.checker import check, stable_fingerprint, state_graph
-from properties.handoff import checkable
 from wspshare.render import text_table
 
 # %% [markdown]

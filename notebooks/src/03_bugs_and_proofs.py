@@ -16,19 +16,19 @@ import matplotlib.pyplot as plt
 import numpy as np
 from hypothesis import settings
 from IPython.display import Image, display
+from wspshare.models.variants import CATALOGUE, mutants, variant_named
+from wspshare.properties.checker import check
+from wspshare.properties.handoff import checkable, handoff_properties
+from wspshare.properties.smt.bmc import bmc, bounds_for
+from wspshare.properties.smt.induction import prove
+from wspshare.properties.smt.parametric import prove_parametric
+from wspshare.properties.smt.state import Bounds
+from wspshare.properties.smt.variants import semantics_for, twin_for
+from wspshare.properties.stateful import profiles
+from wspshare.properties.stateful.machines import call_machine
+from wspshare.properties.stateful.run import find_failure
+from wspshare.sim.diagram import draw
 
-from models.variants import CATALOGUE, mutants, variant_named
-from properties.checker import check
-from properties.handoff import checkable, handoff_properties
-from properties.smt.bmc import bmc, bounds_for
-from properties.smt.induction import prove
-from properties.smt.parametric import prove_parametric
-from properties.smt.state import Bounds
-from properties.smt.variants import semantics_for, twin_for
-from properties.stateful import profiles
-from properties.stateful.machines import call_machine
-from properties.stateful.run import find_failure
-from sim.diagram import draw
 from wspshare.commands.bmc import render as render_bmc
 from wspshare.commands.counterexample import ending, path_table, trace_records
 from wspshare.commands.prove import render as render_proof

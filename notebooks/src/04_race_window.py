@@ -10,12 +10,12 @@
 
 # %%
 import matplotlib.pyplot as plt
+from wspshare.models.scenario import ScenarioConfig
+from wspshare.models.variants import variant_named
+from wspshare.sim.config import SimConfig
+from wspshare.sim.montecarlo import sweep, wilson
+from wspshare.sim.timing import Timing
 
-from models.scenario import ScenarioConfig
-from models.variants import variant_named
-from sim.config import SimConfig
-from sim.montecarlo import sweep, wilson
-from sim.timing import Timing
 from wspshare.render import text_table
 
 # %% [markdown]

@@ -23,7 +23,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
-from models.protocol import Model
+from wspshare.models.protocol import Model
 
 from .fingerprint import Fingerprint, fast_fingerprint
 from .result import Progress

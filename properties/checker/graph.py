@@ -14,8 +14,7 @@ from pathlib import Path as FilePath
 from typing import Generic, TypeVar
 
 import networkx as nx
-
-from models.protocol import Expectation, Model
+from wspshare.models.protocol import Expectation, Model
 
 from .explore import Edge, explore
 from .fingerprint import Fingerprint, stable_fingerprint

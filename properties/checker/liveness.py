@@ -30,8 +30,7 @@ from itertools import pairwise
 from typing import Generic, TypeVar
 
 import networkx as nx
-
-from models.protocol import Model, Property
+from wspshare.models.protocol import Model, Property
 
 from .explore import Edge
 

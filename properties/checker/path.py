@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from models.protocol import Model
+from wspshare.models.protocol import Model
 
 S = TypeVar("S", bound=Hashable)
 A = TypeVar("A", bound=Hashable)

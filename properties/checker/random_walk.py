@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from models.protocol import Expectation, Model
+from wspshare.models.protocol import Expectation, Model
 
 from .fingerprint import Fingerprint
 from .path import Path, Step

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from models.protocol import A, Model, S
+from wspshare.models.protocol import A, Model, S
 
 
 def reachable_states(model: Model[S, A]) -> list[S]:

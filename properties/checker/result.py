@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
-from models.protocol import Expectation, Property
+from wspshare.models.protocol import Expectation, Property
 
 from .path import Path
 

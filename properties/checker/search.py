@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Hashable, Sequence
 from typing import Generic, Literal, TypeVar
 
-from models.protocol import Expectation, Model, Property
+from wspshare.models.protocol import Expectation, Model, Property
 
 from .explore import Edge, Exploration, explore
 from .fingerprint import Fingerprint, fast_fingerprint

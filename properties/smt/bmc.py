@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import z3
-
-from models.calls import (
+from wspshare.models.calls import (
     Call,
     WSPCloseSocket,
     WSPConnect,
@@ -32,15 +31,15 @@ from models.calls import (
     WSPSetSockOpt,
     WSPSocket,
 )
-from models.errors import ModelError, WSAError
-from models.semantics import Semantics
-from models.state import IPPROTO_TCP, ProtocolInfo, World
-from properties.invariants import world_violations
-from properties.smt.concrete import encode, evaluator
-from properties.smt.invariants import INVARIANTS
-from properties.smt.state import Bounds, SymState, flat, fresh, ite
-from properties.smt.twin import Twin
-from properties.stateful.driver import Driver, PropertyViolation
+from wspshare.models.errors import ModelError, WSAError
+from wspshare.models.semantics import Semantics
+from wspshare.models.state import IPPROTO_TCP, ProtocolInfo, World
+from wspshare.properties.invariants import world_violations
+from wspshare.properties.smt.concrete import encode, evaluator
+from wspshare.properties.smt.invariants import INVARIANTS
+from wspshare.properties.smt.state import Bounds, SymState, flat, fresh, ite
+from wspshare.properties.smt.twin import Twin
+from wspshare.properties.stateful.driver import Driver, PropertyViolation
 
 CONFIGS: dict[str, tuple[int, ...]] = {
     "handoff": (1, 1, 1),

@@ -14,8 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import z3
-
-from models.calls import (
+from wspshare.models.calls import (
     Call,
     WSPCloseSocket,
     WSPConnect,
@@ -27,9 +26,16 @@ from models.calls import (
     WSPSetSockOpt,
     WSPSocket,
 )
-from models.providers import NonIfsState
-from models.state import IPPROTO_TCP, World
-from properties.smt.state import NONIFS_CATALOGS, OPTIONS, Bounds, Shares, SymState, value_of
+from wspshare.models.providers import NonIfsState
+from wspshare.models.state import IPPROTO_TCP, World
+from wspshare.properties.smt.state import (
+    NONIFS_CATALOGS,
+    OPTIONS,
+    Bounds,
+    Shares,
+    SymState,
+    value_of,
+)
 
 Decoded = dict[str, Any]
 

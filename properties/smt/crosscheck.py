@@ -14,15 +14,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import z3
-
-from models.calls import FD_ALL_EVENTS, FD_READ, KNOWN_OPTIONS
-from models.errors import WSAError
-from models.semantics import Semantics
-from models.state import AF_INET, SOCK_STREAM, ProtocolInfo, Result, World
-from properties.smt.concrete import decode, encode, evaluator, fits, twin_call
-from properties.smt.twin import Twin
-from properties.stateful.driver import Driver, PropertyViolation
-from properties.stateful.ops import (
+from wspshare.models.calls import FD_ALL_EVENTS, FD_READ, KNOWN_OPTIONS
+from wspshare.models.errors import WSAError
+from wspshare.models.semantics import Semantics
+from wspshare.models.state import AF_INET, SOCK_STREAM, ProtocolInfo, Result, World
+from wspshare.properties.smt.concrete import decode, encode, evaluator, fits, twin_call
+from wspshare.properties.smt.twin import Twin
+from wspshare.properties.stateful.driver import Driver, PropertyViolation
+from wspshare.properties.stateful.ops import (
     CALL_NAMES,
     CATALOGS,
     MAKING_CALLS,

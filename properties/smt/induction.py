@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import z3
-
-from properties.smt.concrete import decode, evaluator, ghosts
-from properties.smt.invariants import all_formulas
-from properties.smt.state import Bounds, SymState, fresh, value_of
-from properties.smt.twin import Twin
+from wspshare.properties.smt.concrete import decode, evaluator, ghosts
+from wspshare.properties.smt.invariants import all_formulas
+from wspshare.properties.smt.state import Bounds, SymState, fresh, value_of
+from wspshare.properties.smt.twin import Twin
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import z3
-
-from properties.smt.state import (
+from wspshare.properties.smt.state import (
     CLOSED,
     HOLDS_AT_DUPLICATE,
     IFS,
@@ -29,7 +28,7 @@ from properties.smt.state import (
     pick,
     value_of,
 )
-from properties.smt.twin import Twin, View
+from wspshare.properties.smt.twin import Twin, View
 
 Formula = Callable[[Twin, SymState], Any]
 

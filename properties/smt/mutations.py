@@ -12,9 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import z3
-
-from properties.smt.state import IFS_CATALOG, PENDING, SymState, pick, put
-from properties.smt.twin import Outcome, Twin, View
+from wspshare.properties.smt.state import IFS_CATALOG, PENDING, SymState, pick, put
+from wspshare.properties.smt.twin import Outcome, Twin, View
 
 OWN_DESCRIPTOR_BASE = 0x10000
 

@@ -20,9 +20,8 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 
 import z3
-
-from models.errors import WSAError as E
-from properties.smt.state import (
+from wspshare.models.errors import WSAError as E
+from wspshare.properties.smt.state import (
     CLOSED,
     CONNECTED,
     CREATED,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from models.errors import ModelError
-from models.semantics import Semantics
-from models.variants import VARIANTS
-from properties.smt.mutations import MUTATIONS, PROTOCOL_ONLY
-from properties.smt.state import Bounds
-from properties.smt.twin import Twin
+from wspshare.models.errors import ModelError
+from wspshare.models.semantics import Semantics
+from wspshare.models.variants import VARIANTS
+from wspshare.properties.smt.mutations import MUTATIONS, PROTOCOL_ONLY
+from wspshare.properties.smt.state import Bounds
+from wspshare.properties.smt.twin import Twin
 
 CORRECT = "correct"
 

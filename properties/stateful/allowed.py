@@ -7,7 +7,7 @@ thread does not exist (``WSAEINVAL``); calls that allocate may fail for lack of 
 
 from __future__ import annotations
 
-from models.calls import (
+from wspshare.models.calls import (
     Call,
     WSPCloseSocket,
     WSPConnect,
@@ -19,7 +19,7 @@ from models.calls import (
     WSPSetSockOpt,
     WSPSocket,
 )
-from models.errors import WSAError as E
+from wspshare.models.errors import WSAError as E
 
 ANY_CALL = frozenset({E.NO_ERROR, E.WSANOTINITIALISED, E.WSAEINVAL})
 SHORTAGE = frozenset({E.WSAEMFILE, E.WSAENOBUFS})

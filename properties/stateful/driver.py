@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from models.calls import (
+from wspshare.models.calls import (
     Call,
     WSPCloseSocket,
     WSPConnect,
@@ -31,8 +31,8 @@ from models.calls import (
     WSPSetSockOpt,
     WSPSocket,
 )
-from models.semantics import Semantics
-from models.state import (
+from wspshare.models.semantics import Semantics
+from wspshare.models.state import (
     AF_INET,
     IPPROTO_TCP,
     SOCK_STREAM,
@@ -42,9 +42,9 @@ from models.state import (
     SocketStatus,
     World,
 )
-from properties.invariants import world_violations
-from properties.stateful.allowed import allowed
-from properties.stateful.ops import (
+from wspshare.properties.invariants import world_violations
+from wspshare.properties.stateful.allowed import allowed
+from wspshare.properties.stateful.ops import (
     MAX_SLOTS,
     CallOp,
     DescPick,

@@ -23,15 +23,20 @@ from hypothesis.stateful import (
     precondition,
     rule,
 )
-
-from models.calls import WSPDuplicateSocket, WSPSocket
-from models.errors import WSAError
-from models.scenario import HandoffModel, HandoffState
-from models.semantics import Semantics
-from models.state import ProtocolInfo
-from properties.handoff import violations
-from properties.stateful.driver import Driver, PropertyViolation, TraceRow, descriptors, refs
-from properties.stateful.ops import (
+from wspshare.models.calls import WSPDuplicateSocket, WSPSocket
+from wspshare.models.errors import WSAError
+from wspshare.models.scenario import HandoffModel, HandoffState
+from wspshare.models.semantics import Semantics
+from wspshare.models.state import ProtocolInfo
+from wspshare.properties.handoff import violations
+from wspshare.properties.stateful.driver import (
+    Driver,
+    PropertyViolation,
+    TraceRow,
+    descriptors,
+    refs,
+)
+from wspshare.properties.stateful.ops import (
     CATALOGS,
     DATA_CALLS,
     MAX_SLOTS,
@@ -47,7 +52,7 @@ from properties.stateful.ops import (
     slots,
     threads,
 )
-from properties.stateful.pct import PctSchedule
+from wspshare.properties.stateful.pct import PctSchedule
 
 
 def call_machine(make_semantics: Callable[[], Semantics]) -> type[RuleBasedStateMachine]:

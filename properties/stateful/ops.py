@@ -12,10 +12,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from hypothesis import strategies as st
-
-from models.calls import FD_ALL_EVENTS, FD_READ, FD_WRITE, KNOWN_OPTIONS
-from models.errors import WSAError
-from models.state import AF_INET, SOCK_STREAM
+from wspshare.models.calls import FD_ALL_EVENTS, FD_READ, FD_WRITE, KNOWN_OPTIONS
+from wspshare.models.errors import WSAError
+from wspshare.models.state import AF_INET, SOCK_STREAM
 
 CATALOGS = (1001, 1002, 1003)
 RAW_VALUES = (0, 3, 4, 8, 12, 16, 32, -4, 1 << 20)

@@ -19,8 +19,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 
 from hypothesis import strategies as st
-
-from models.scenario.actions import (
+from wspshare.models.scenario.actions import (
     Action,
     Crash,
     Deliver,

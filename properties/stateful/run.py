@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 from hypothesis import settings as Settings
 from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
-
-from properties.stateful.driver import PropertyViolation, TraceRow, format_trace
+from wspshare.properties.stateful.driver import PropertyViolation, TraceRow, format_trace
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,12 @@ by the checker with a shortest counterexample that replays in the simulator."""
 from __future__ import annotations
 
 import pytest
-
-from models.scenario import HandoffModel
-from models.variants import mutants
-from properties.checker import Path, check
-from properties.configs import Switches, model_for
-from properties.handoff import violations
-from sim.replay import replay_actions
+from wspshare.models.scenario import HandoffModel
+from wspshare.models.variants import mutants
+from wspshare.properties.checker import Path, check
+from wspshare.properties.configs import Switches, model_for
+from wspshare.properties.handoff import violations
+from wspshare.sim.replay import replay_actions
 
 FLAG_BUGS = {
     # close before the target claimed, with a provider that takes its reference at claim

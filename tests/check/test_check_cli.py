@@ -8,9 +8,9 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from wspshare.properties.checker import Path as CheckerPath
+from wspshare.properties.configs import CONFIGS, Switches, model_for
 
-from properties.checker import Path as CheckerPath
-from properties.configs import CONFIGS, Switches, model_for
 from wspshare.cli import main
 from wspshare.commands import check as check_command
 

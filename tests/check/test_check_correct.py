@@ -10,10 +10,9 @@ show keeps every safety verdict.
 from __future__ import annotations
 
 import pytest
-
-from models.protocol import Expectation
-from properties.checker import Verdict, check
-from properties.configs import CONFIGS, Switches, model_for
+from wspshare.models.protocol import Expectation
+from wspshare.properties.checker import Verdict, check
+from wspshare.properties.configs import CONFIGS, Switches, model_for
 
 FAULT_GROUPS = {
     "none": {},

@@ -7,13 +7,12 @@ import itertools
 import math
 
 import pytest
-
-from models.protocol import Expectation
-from models.scenario import HandoffModel, Programs
-from models.scenario.symmetry import _permute, canonical, reduces, symmetry_sound
-from models.variants import variant_named
-from properties.checker import CheckResult, check, reachable_states
-from properties.configs import Switches, model_for
+from wspshare.models.protocol import Expectation
+from wspshare.models.scenario import HandoffModel, Programs
+from wspshare.models.scenario.symmetry import _permute, canonical, reduces, symmetry_sound
+from wspshare.models.variants import variant_named
+from wspshare.properties.checker import CheckResult, check, reachable_states
+from wspshare.properties.configs import Switches, model_for
 
 # Measured once and reasoned about: an orbit has at most k! members, so the reduced count can
 # never be below full / k!; symmetric states (two targets in the same condition) have smaller

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from models.protocol import Expectation, Property
+from wspshare.models.protocol import Expectation, Property
 
 
 @dataclass(frozen=True)

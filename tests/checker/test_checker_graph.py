@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import networkx as nx
+from wspshare.properties.checker import state_graph, to_dot, write_dot, write_graphml
 
-from properties.checker import state_graph, to_dot, write_dot, write_graphml
 from tests.checker.checker_toys import LostUpdate, OppositeLocks
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from models.protocol import Expectation, Property
-from properties.checker import Path, Verdict, check
+from wspshare.models.protocol import Expectation, Property
+from wspshare.properties.checker import Path, Verdict, check
+
 from tests.checker.checker_toys import Act, Blinker, CheckThenSet, CrashOnly, LostUpdate, Spinner
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from properties.checker import (
+from wspshare.properties.checker import (
     Path,
     Step,
     check,
@@ -15,6 +14,7 @@ from properties.checker import (
     stable_fingerprint,
     state_encoder,
 )
+
 from tests.checker.checker_toys import Blinker, LostUpdate
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from properties.checker import Verdict, check
+from wspshare.properties.checker import Verdict, check
+
 from tests.checker.checker_toys import CrashOnly, LostUpdate, OppositeLocks
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from properties.checker import Progress, Verdict, check
+from wspshare.properties.checker import Progress, Verdict, check
+
 from tests.checker.checker_toys import CheckThenSet, LostUpdate, OppositeLocks
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from properties.checker import Verdict, check
+from wspshare.properties.checker import Verdict, check
+
 from tests.checker.checker_toys import Interchangeable
 
 

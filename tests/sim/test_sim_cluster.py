@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import pytest
-
-from models.scenario import ScenarioConfig
-from sim.config import SimConfig
-from sim.montecarlo import sweep
+from wspshare.models.scenario import ScenarioConfig
+from wspshare.sim.config import SimConfig
+from wspshare.sim.montecarlo import sweep
 
 distributed = pytest.importorskip("distributed")
 
 
 def test_local_cluster_gives_the_same_report_as_local_processes() -> None:
-    from sim.cluster import sweep_on
+    from wspshare.sim.cluster import sweep_on
 
     config = SimConfig(ScenarioConfig(provider="non-ifs-claim", ack=False))
     with (

@@ -6,7 +6,7 @@ import random
 from collections.abc import Hashable, Mapping, Sequence
 from typing import NamedTuple
 
-from sim.engine import Engine
+from wspshare.sim.engine import Engine
 
 
 class Toy(NamedTuple):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
-from models.errors import ModelError
-from models.scenario import ScenarioConfig
-from sim.config import SimConfig
-from sim.faults import parse_line, parse_plan
-from sim.run import simulate
+from wspshare.models.errors import ModelError
+from wspshare.models.scenario import ScenarioConfig
+from wspshare.sim.config import SimConfig
+from wspshare.sim.faults import parse_line, parse_plan
+from wspshare.sim.run import simulate
 
 
 def plan(*lines: str) -> tuple:  # type: ignore[type-arg]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from models.scenario import ScenarioConfig
-from sim.config import SimConfig
-from sim.montecarlo import Tally, run_batch, sweep, wilson
-from sim.run import run_once
+from wspshare.models.scenario import ScenarioConfig
+from wspshare.sim.config import SimConfig
+from wspshare.sim.montecarlo import Tally, run_batch, sweep, wilson
+from wspshare.sim.run import run_once
 
 CLAIM_NO_ACK = SimConfig(ScenarioConfig(provider="non-ifs-claim", ack=False))
 
@@ -39,7 +38,7 @@ def test_reference_at_duplication_makes_no_ack_safe(provider: str) -> None:
 
 def test_a_long_wait_before_closing_hides_the_race() -> None:
     """The race window: the longer the source waits before it closes, the rarer the early close."""
-    from sim.timing import Timing
+    from wspshare.sim.timing import Timing
 
     quick = sweep(CLAIM_NO_ACK, 300, workers=1).count("no-premature-close")
     patient = SimConfig(CLAIM_NO_ACK.scenario, Timing(close_delay=40.0))

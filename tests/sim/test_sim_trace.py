@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from wspshare.models.errors import ModelError
+from wspshare.models.scenario import HandoffModel, ScenarioConfig
+from wspshare.models.scenario.schedule import seed_order_run
+from wspshare.sim.config import SimConfig
+from wspshare.sim.replay import actions_from_records, replay_actions, replay_trace
+from wspshare.sim.run import model_for, simulate
+from wspshare.sim.trace import read_jsonl, write_jsonl
 
-from models.errors import ModelError
-from models.scenario import HandoffModel, ScenarioConfig
-from models.scenario.schedule import seed_order_run
-from sim.config import SimConfig
-from sim.replay import actions_from_records, replay_actions, replay_trace
-from sim.run import model_for, simulate
-from sim.trace import read_jsonl, write_jsonl
 from wspshare.cli import main
 
 

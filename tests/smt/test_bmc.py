@@ -4,11 +4,10 @@ in Python to the same violation."""
 from __future__ import annotations
 
 import pytest
-
-from models.errors import ModelError
-from properties.smt.bmc import bmc, bounds_for, replay
-from properties.smt.mutations import MUTATIONS
-from properties.smt.variants import semantics_for, twin_for
+from wspshare.models.errors import ModelError
+from wspshare.properties.smt.bmc import bmc, bounds_for, replay
+from wspshare.properties.smt.mutations import MUTATIONS
+from wspshare.properties.smt.variants import semantics_for, twin_for
 
 # SPEC's bugs that change the transition relation, with the property a path must reach.
 SPEC_BUGS = {

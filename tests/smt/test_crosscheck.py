@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from models.kernel import Kernel
-from models.kernel_variants import CloseDropsTwiceKernel
-from models.semantics import Semantics
-from properties.smt.crosscheck import compare, random_pairs
-from properties.smt.mutations import CloseDropsTwice
-from properties.smt.state import Bounds
-from properties.smt.twin import Twin
+from wspshare.models.kernel import Kernel
+from wspshare.models.kernel_variants import CloseDropsTwiceKernel
+from wspshare.models.semantics import Semantics
+from wspshare.properties.smt.crosscheck import compare, random_pairs
+from wspshare.properties.smt.mutations import CloseDropsTwice
+from wspshare.properties.smt.state import Bounds
+from wspshare.properties.smt.twin import Twin
 
 BOUNDS = Bounds(procs=3, threads=2, handles=4, sockets=3, shares=2)
 PAIRS = 160

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 import z3
-
-from properties.smt.induction import prove, split_by_slot
-from properties.smt.mutations import MUTATIONS
-from properties.smt.state import Bounds, flat, fresh
-from properties.smt.twin import Twin
+from wspshare.properties.smt.induction import prove, split_by_slot
+from wspshare.properties.smt.mutations import MUTATIONS
+from wspshare.properties.smt.state import Bounds, flat, fresh
+from wspshare.properties.smt.twin import Twin
 
 SMALL = Bounds(procs=2, threads=2, handles=2, sockets=2, shares=1)
 DEFAULT = Bounds()

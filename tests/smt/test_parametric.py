@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 import z3
-
-from properties.smt.mutations import MUTATIONS
-from properties.smt.parametric import (
+from wspshare.properties.smt.mutations import MUTATIONS
+from wspshare.properties.smt.parametric import (
     COUNTEREXAMPLE,
     DIFFERS,
     FORMULAS,
@@ -55,8 +54,8 @@ from properties.smt.parametric import (
     sum_succ,
     sum_zero,
 )
-from properties.smt.state import Bounds
-from properties.smt.twin import Twin
+from wspshare.properties.smt.state import Bounds
+from wspshare.properties.smt.twin import Twin
 
 BOUNDS = Bounds()  # the twin's own bounds play no part in the unbounded proof
 CLOSE_BUGS = {"close-drops-twice": 2, "close-drops-none": 0}

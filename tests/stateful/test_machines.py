@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 from hypothesis.stateful import run_state_machine_as_test
-
-from models.kernel import Kernel
-from models.scenario import Faults, HandoffModel, ScenarioConfig
-from models.semantics import Semantics
-from models.state import World
-from properties.stateful import profiles
-from properties.stateful.machines import call_machine, scenario_machine
-from properties.stateful.run import find_failure
+from wspshare.models.kernel import Kernel
+from wspshare.models.scenario import Faults, HandoffModel, ScenarioConfig
+from wspshare.models.semantics import Semantics
+from wspshare.models.state import World
+from wspshare.properties.stateful import profiles
+from wspshare.properties.stateful.machines import call_machine, scenario_machine
+from wspshare.properties.stateful.run import find_failure
 
 SETTINGS = profiles.load()
 ALL_FAULTS = Faults(crash=1, lose=1, duplicate=1, reorder=1, reuse_pid=1, exhaust=1)

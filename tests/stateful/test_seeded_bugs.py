@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import settings
-
-from models.variants import VARIANTS
-from properties.stateful import profiles
-from properties.stateful.machines import call_machine, scenario_machine
-from properties.stateful.run import Failure, find_failure
+from wspshare.models.variants import VARIANTS
+from wspshare.properties.stateful import profiles
+from wspshare.properties.stateful.machines import call_machine, scenario_machine
+from wspshare.properties.stateful.run import Failure, find_failure
 
 SETTINGS = profiles.load()
 # Enough behaviours for PCT to meet the races (ci is derandomized: the same ones every run).

@@ -4,16 +4,15 @@ caught by the property it names; the correct machine in the same configuration s
 from __future__ import annotations
 
 import pytest
-
-from models.errors import ModelError
-from models.kernel import Kernel
-from models.protocol import Expectation
-from models.providers import IfsProvider, NonIfsProvider
-from models.scenario import Action, Faults, HandoffModel, HandoffState
-from models.semantics import standard_providers
-from models.variants import CATALOGUE, CORRECT, VARIANTS, Variant, mutants, variant_named
-from properties.checker import CheckResult, Verdict, check
-from properties.handoff import checkable, handoff_properties, violations
+from wspshare.models.errors import ModelError
+from wspshare.models.kernel import Kernel
+from wspshare.models.protocol import Expectation
+from wspshare.models.providers import IfsProvider, NonIfsProvider
+from wspshare.models.scenario import Action, Faults, HandoffModel, HandoffState
+from wspshare.models.semantics import standard_providers
+from wspshare.models.variants import CATALOGUE, CORRECT, VARIANTS, Variant, mutants, variant_named
+from wspshare.properties.checker import CheckResult, Verdict, check
+from wspshare.properties.handoff import checkable, handoff_properties, violations
 
 MUTANTS = mutants()
 

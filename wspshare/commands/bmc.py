@@ -12,11 +12,11 @@ from __future__ import annotations
 import argparse
 import json
 
-from properties.smt.bmc import BmcResult, bmc, bounds_for, config_threads, replay
-from properties.smt.report import args_text, table
-from properties.smt.variants import CORRECT, semantics_for, twin_for
-from properties.stateful.driver import descriptors, refs
 from wspshare.commands.options import positive
+from wspshare.properties.smt.bmc import BmcResult, bmc, bounds_for, config_threads, replay
+from wspshare.properties.smt.report import args_text, table
+from wspshare.properties.smt.variants import CORRECT, semantics_for, twin_for
+from wspshare.properties.stateful.driver import descriptors, refs
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -16,11 +16,14 @@ from contextlib import contextmanager
 from pathlib import Path as FilePath
 from typing import Any
 
-from models.protocol import Expectation
-from models.scenario import Action, HandoffModel, HandoffState
-from models.scenario.symmetry import reduces, symmetry_sound
-from models.variants import CORRECT, VARIANTS
-from properties.checker import (
+from wspshare.cli_errors import UsageError
+from wspshare.commands.counterexample import ending, path_json, path_table, write_diagram
+from wspshare.commands.options import add_scenario_options, non_negative, positive
+from wspshare.models.protocol import Expectation
+from wspshare.models.scenario import Action, HandoffModel, HandoffState
+from wspshare.models.scenario.symmetry import reduces, symmetry_sound
+from wspshare.models.variants import CORRECT, VARIANTS
+from wspshare.properties.checker import (
     CheckResult,
     Path,
     Progress,
@@ -30,10 +33,7 @@ from properties.checker import (
     write_dot,
     write_graphml,
 )
-from properties.configs import CONFIGS, Switches, config_named, model_for
-from wspshare.cli_errors import UsageError
-from wspshare.commands.counterexample import ending, path_json, path_table, write_diagram
-from wspshare.commands.options import add_scenario_options, non_negative, positive
+from wspshare.properties.configs import CONFIGS, Switches, config_named, model_for
 from wspshare.render import text_table
 
 GRAPH_LIMIT = 20_000  # states; a bigger graph is no use in a viewer and costs memory

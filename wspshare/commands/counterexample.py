@@ -11,16 +11,16 @@ import json
 from pathlib import Path as FilePath
 from typing import Any
 
-from models.scenario import Action, HandoffModel, HandoffState, Lose, Reorder
-from models.scenario.actions import Duplicate
-from models.scenario.messages import Direction, Message
-from models.scenario.schedule import Event
-from properties.checker import Path
-from properties.handoff import violations
-from sim.diagram import draw
-from sim.replay import replay_actions
-from sim.trace import Record, event_record
+from wspshare.models.scenario import Action, HandoffModel, HandoffState, Lose, Reorder
+from wspshare.models.scenario.actions import Duplicate
+from wspshare.models.scenario.messages import Direction, Message
+from wspshare.models.scenario.schedule import Event
+from wspshare.properties.checker import Path
+from wspshare.properties.handoff import violations
 from wspshare.render import descriptor_map, reference_counts, role_name, text_table
+from wspshare.sim.diagram import draw
+from wspshare.sim.replay import replay_actions
+from wspshare.sim.trace import Record, event_record
 
 HEADERS = ("#", "ACTION", "STEP", "PROCESS", "CALL", "RESULT", "DESCRIPTORS", "REFS")
 Queue = tuple[int, Direction]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from models.scenario import HandoffModel, ScenarioConfig
-from models.scenario.schedule import seed_order_run
 from wspshare.commands.options import add_scenario_options, scenario_config
+from wspshare.models.scenario import HandoffModel, ScenarioConfig
+from wspshare.models.scenario.schedule import seed_order_run
 from wspshare.render import descriptor_map, reference_counts, role_name, text_table
 
 HEADERS = ("STEP", "PROCESS", "THREAD", "CALL", "RESULT", "DESCRIPTORS", "REFS")

@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from models.variants import CORRECT, VARIANTS, mutants, variant_named
 from wspshare.cli_errors import UsageError
 from wspshare.matrix import COLUMNS, Matrix, run_matrix
+from wspshare.models.variants import CORRECT, VARIANTS, mutants, variant_named
 from wspshare.render import text_table
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from models.scenario import PROVIDER_NAMES, ScenarioConfig
+from wspshare.models.scenario import PROVIDER_NAMES, ScenarioConfig
 
 
 def positive(text: str) -> int:

@@ -14,14 +14,14 @@ import argparse
 import json
 from dataclasses import asdict
 
-from properties.smt.induction import ProofResult, prove
-from properties.smt.invariants import all_formulas
-from properties.smt.parametric import ParametricResult, prove_parametric
-from properties.smt.report import args_text, state_lines, table
-from properties.smt.state import Bounds
-from properties.smt.variants import CORRECT, changes_transitions, twin_for
 from wspshare.cli_errors import UsageError
 from wspshare.commands.options import positive
+from wspshare.properties.smt.induction import ProofResult, prove
+from wspshare.properties.smt.invariants import all_formulas
+from wspshare.properties.smt.parametric import ParametricResult, prove_parametric
+from wspshare.properties.smt.report import args_text, state_lines, table
+from wspshare.properties.smt.state import Bounds
+from wspshare.properties.smt.variants import CORRECT, changes_transitions, twin_for
 
 DEFAULT = Bounds()
 

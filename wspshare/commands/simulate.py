@@ -16,16 +16,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from models.errors import ModelError
-from sim.config import SimConfig
-from sim.faults import KINDS, PlannedFault, parse_fault, parse_plan
-from sim.montecarlo import Progress, SweepReport, sweep
-from sim.outcome import BENIGN, LEAK
-from sim.run import simulate
-from sim.timing import Timing
-from sim.trace import Record, write_jsonl
 from wspshare.commands.options import add_scenario_options, non_negative, positive, scenario_config
+from wspshare.models.errors import ModelError
 from wspshare.render import text_table
+from wspshare.sim.config import SimConfig
+from wspshare.sim.faults import KINDS, PlannedFault, parse_fault, parse_plan
+from wspshare.sim.montecarlo import Progress, SweepReport, sweep
+from wspshare.sim.outcome import BENIGN, LEAK
+from wspshare.sim.run import simulate
+from wspshare.sim.timing import Timing
+from wspshare.sim.trace import Record, write_jsonl
 
 HEADERS = ("TIME", "STEP", "PROCESS", "THREAD", "CALL", "RESULT", "DESCRIPTORS", "REFS")
 NOT_VIOLATIONS = (*BENIGN, LEAK, "deadlock", "horizon")
@@ -154,7 +154,7 @@ def single(args: argparse.Namespace, config: SimConfig) -> int:
     if args.trace:
         write_jsonl(args.trace, records)
     if args.diagram:
-        from sim.diagram import draw
+        from wspshare.sim.diagram import draw
 
         draw(records, args.diagram)
     r = result.result
@@ -177,7 +177,7 @@ def single(args: argparse.Namespace, config: SimConfig) -> int:
 def many(args: argparse.Namespace, config: SimConfig) -> int:
     with progress_bar(args.runs, enabled=not args.quiet and sys.stderr.isatty()) as advance:
         if args.scheduler:
-            from sim.cluster import sweep_on
+            from wspshare.sim.cluster import sweep_on
 
             report = sweep_on(args.scheduler, config, args.runs, args.seed, progress=advance)
         else:

@@ -10,12 +10,12 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from models.variants import CORRECT, VARIANTS, Variant
 from wspshare.matrix.bmc_column import bmc_cell
 from wspshare.matrix.cell import Cell, CellRunner
 from wspshare.matrix.exhaustive import exhaustive_cell
 from wspshare.matrix.hypothesis_column import hypothesis_cell
 from wspshare.matrix.simulation import simulation_cell
+from wspshare.models.variants import CORRECT, VARIANTS, Variant
 
 COLUMNS: dict[str, CellRunner] = {
     "exhaustive": exhaustive_cell,

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import time
 
-from models.variants import Variant
-from properties.smt.bmc import bmc, bounds_for, replay
-from properties.smt.variants import changes_transitions, semantics_for, twin_for
 from wspshare.matrix.cell import Cell
+from wspshare.models.variants import Variant
+from wspshare.properties.smt.bmc import bmc, bounds_for, replay
+from wspshare.properties.smt.variants import changes_transitions, semantics_for, twin_for
 
 CONFIG = "handoff"
 DEPTH = 12

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from models.variants import Variant
+from wspshare.models.variants import Variant
 
 
 @dataclass(frozen=True)

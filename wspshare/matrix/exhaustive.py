@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 
-from models.variants import Variant
-from properties.checker import check
-from properties.handoff import checkable
 from wspshare.matrix.cell import Cell
+from wspshare.models.variants import Variant
+from wspshare.properties.checker import check
+from wspshare.properties.handoff import checkable
 
 
 def exhaustive_cell(variant: Variant, budget: float) -> Cell:

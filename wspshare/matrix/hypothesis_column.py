@@ -12,11 +12,11 @@ import time
 
 from hypothesis import HealthCheck, Phase, settings
 
-from models.variants import Variant
-from properties.stateful import profiles
-from properties.stateful.machines import call_machine, scenario_machine
-from properties.stateful.run import find_failure
 from wspshare.matrix.cell import Cell
+from wspshare.models.variants import Variant
+from wspshare.properties.stateful import profiles
+from wspshare.properties.stateful.machines import call_machine, scenario_machine
+from wspshare.properties.stateful.run import find_failure
 
 
 def hypothesis_cell(variant: Variant, budget: float, shrink: bool = True) -> Cell:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import random
 import time
 
-from models.scenario import Faults
-from models.variants import Variant
-from properties.handoff import SCENARIO_INVARIANTS
-from properties.invariants import WORLD_INVARIANTS
-from sim.config import SimConfig
-from sim.faults import PlannedFault, parse_line
-from sim.montecarlo import sweep
 from wspshare.matrix.cell import Cell
+from wspshare.models.scenario import Faults
+from wspshare.models.variants import Variant
+from wspshare.properties.handoff import SCENARIO_INVARIANTS
+from wspshare.properties.invariants import WORLD_INVARIANTS
+from wspshare.sim.config import SimConfig
+from wspshare.sim.faults import PlannedFault, parse_line
+from wspshare.sim.montecarlo import sweep
 
 PROPERTY_NAMES = frozenset(WORLD_INVARIANTS) | frozenset(SCENARIO_INVARIANTS)
 RUNS_PER_PLAN = 100

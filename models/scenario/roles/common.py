@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from models.calls import Call
-from models.kernel import replace_at
-from models.scenario.actions import Effect, Step
-from models.scenario.messages import Direction, Message
-from models.scenario.state import DONE, HandoffState, Regs
-from models.state import Result
+from wspshare.models.calls import Call
+from wspshare.models.kernel import replace_at
+from wspshare.models.scenario.actions import Effect, Step
+from wspshare.models.scenario.messages import Direction, Message
+from wspshare.models.scenario.state import DONE, HandoffState, Regs
+from wspshare.models.state import Result
 
 if TYPE_CHECKING:
-    from models.scenario.model import HandoffModel
+    from wspshare.models.scenario.model import HandoffModel
 
 Outcome = tuple[HandoffState, Effect]
 

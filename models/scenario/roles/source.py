@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
-from models.calls import (
+from wspshare.models.calls import (
     FD_CLOSE,
     FD_READ,
     SO_KEEPALIVE,
@@ -22,11 +22,11 @@ from models.calls import (
     WSPSetSockOpt,
     WSPSocket,
 )
-from models.errors import WSAError
-from models.kernel import find_handle, replace_at
-from models.scenario.actions import Effect, Step, Timeout
-from models.scenario.messages import Direction, Kind, Message
-from models.scenario.roles.common import (
+from wspshare.models.errors import WSAError
+from wspshare.models.kernel import find_handle, replace_at
+from wspshare.models.scenario.actions import Effect, Step, Timeout
+from wspshare.models.scenario.messages import Direction, Kind, Message
+from wspshare.models.scenario.roles.common import (
     Outcome,
     all_done,
     broken,
@@ -40,11 +40,11 @@ from models.scenario.roles.common import (
     set_regs,
     take,
 )
-from models.scenario.state import DONE, MAIN, HandoffState, SourceRegs
-from models.state import ProtocolInfo
+from wspshare.models.scenario.state import DONE, MAIN, HandoffState, SourceRegs
+from wspshare.models.state import ProtocolInfo
 
 if TYPE_CHECKING:
-    from models.scenario.model import HandoffModel
+    from wspshare.models.scenario.model import HandoffModel
 
 
 class Pc(IntEnum):

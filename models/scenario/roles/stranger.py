@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from models.calls import WSPCloseSocket, WSPSocket
-from models.scenario.actions import Step, Timeout
-from models.scenario.roles.common import Outcome, call, set_regs
-from models.scenario.state import DONE, MAIN, HandoffState, StrangerRegs
-from models.state import XP1_IFS_HANDLES
+from wspshare.models.calls import WSPCloseSocket, WSPSocket
+from wspshare.models.scenario.actions import Step, Timeout
+from wspshare.models.scenario.roles.common import Outcome, call, set_regs
+from wspshare.models.scenario.state import DONE, MAIN, HandoffState, StrangerRegs
+from wspshare.models.state import XP1_IFS_HANDLES
 
 if TYPE_CHECKING:
-    from models.scenario.model import HandoffModel
+    from wspshare.models.scenario.model import HandoffModel
 
 CLOSE = 50
 

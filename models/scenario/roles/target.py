@@ -10,11 +10,11 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
-from models.calls import FD_READ, WSPCloseSocket, WSPEventSelect, WSPSend, WSPSocket
-from models.kernel import find_handle
-from models.scenario.actions import Effect, Step, Timeout
-from models.scenario.messages import Direction, Kind, Message
-from models.scenario.roles.common import (
+from wspshare.models.calls import FD_READ, WSPCloseSocket, WSPEventSelect, WSPSend, WSPSocket
+from wspshare.models.kernel import find_handle
+from wspshare.models.scenario.actions import Effect, Step, Timeout
+from wspshare.models.scenario.messages import Direction, Kind, Message
+from wspshare.models.scenario.roles.common import (
     Outcome,
     all_done,
     broken,
@@ -27,11 +27,11 @@ from models.scenario.roles.common import (
     set_regs,
     take,
 )
-from models.scenario.state import DONE, MAIN, HandoffState, TargetRegs
-from models.state import ProtocolInfo
+from wspshare.models.scenario.state import DONE, MAIN, HandoffState, TargetRegs
+from wspshare.models.state import ProtocolInfo
 
 if TYPE_CHECKING:
-    from models.scenario.model import HandoffModel
+    from wspshare.models.scenario.model import HandoffModel
 
 
 class Pc(IntEnum):

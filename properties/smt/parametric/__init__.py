@@ -133,8 +133,8 @@ it all (``prove_parametric``).  The names the tests and the CLI use are re-expor
 
 from __future__ import annotations
 
-from properties.smt.parametric.changes import Purge
-from properties.smt.parametric.counts import (
+from wspshare.properties.smt.parametric.changes import Purge
+from wspshare.properties.smt.parametric.counts import (
     LEMMAS,
     Counts,
     Exists,
@@ -144,11 +144,11 @@ from properties.smt.parametric.counts import (
     lemma_store_cell,
     static_lemmas,
 )
-from properties.smt.parametric.formulas import FORMULAS
-from properties.smt.parametric.lemma_checks import check_lemma, check_lemmas
-from properties.smt.parametric.link import DIFFERS, MATCHES, check_link
-from properties.smt.parametric.operations import OPERATIONS, STATIC_NEEDS
-from properties.smt.parametric.proof import (
+from wspshare.properties.smt.parametric.formulas import FORMULAS
+from wspshare.properties.smt.parametric.lemma_checks import check_lemma, check_lemmas
+from wspshare.properties.smt.parametric.link import DIFFERS, MATCHES, check_link
+from wspshare.properties.smt.parametric.operations import OPERATIONS, STATIC_NEEDS
+from wspshare.properties.smt.parametric.proof import (
     LINK_BOUNDS,
     SEARCH,
     ParametricResult,
@@ -156,9 +156,9 @@ from properties.smt.parametric.proof import (
     initial_holds,
     prove_parametric,
 )
-from properties.smt.parametric.search import search_counterexample
-from properties.smt.parametric.solving import COUNTEREXAMPLE, PROVED, UNKNOWN
-from properties.smt.parametric.sums import (
+from wspshare.properties.smt.parametric.search import search_counterexample
+from wspshare.properties.smt.parametric.solving import COUNTEREXAMPLE, PROVED, UNKNOWN
+from wspshare.properties.smt.parametric.sums import (
     IND_I,
     IND_I0,
     IND_N,
@@ -170,8 +170,8 @@ from properties.smt.parametric.sums import (
     sum_succ,
     sum_zero,
 )
-from properties.smt.parametric.universe import Universe
-from properties.smt.parametric.world import World, fresh_world
+from wspshare.properties.smt.parametric.universe import Universe
+from wspshare.properties.smt.parametric.world import World, fresh_world
 
 __all__ = [
     "COUNTEREXAMPLE",

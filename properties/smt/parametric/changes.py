@@ -7,9 +7,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import z3
-
-from properties.smt.parametric.terms import put1, put2, with_item
-from properties.smt.parametric.world import Records, World
+from wspshare.properties.smt.parametric.terms import put1, put2, with_item
+from wspshare.properties.smt.parametric.world import Records, World
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import z3
-
-from properties.smt.parametric.changes import (
+from wspshare.properties.smt.parametric.changes import (
     CellChange,
     Purge,
     RecordChange,
@@ -20,7 +19,7 @@ from properties.smt.parametric.changes import (
     store_cell,
     store_record,
 )
-from properties.smt.parametric.terms import (
+from wspshare.properties.smt.parametric.terms import (
     F1,
     F2,
     INT,
@@ -31,9 +30,16 @@ from properties.smt.parametric.terms import (
     read2,
     with_item,
 )
-from properties.smt.parametric.universe import Universe
-from properties.smt.parametric.world import PROVIDERS, Records, World, held, held_for, named
-from properties.smt.state import NONIFS_CATALOGS
+from wspshare.properties.smt.parametric.universe import Universe
+from wspshare.properties.smt.parametric.world import (
+    PROVIDERS,
+    Records,
+    World,
+    held,
+    held_for,
+    named,
+)
+from wspshare.properties.smt.state import NONIFS_CATALOGS
 
 
 @dataclass(frozen=True)

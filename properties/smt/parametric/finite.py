@@ -8,13 +8,19 @@ from dataclasses import replace
 from typing import Any
 
 import z3
-
-from properties.smt.parametric.counts import Counts
-from properties.smt.parametric.formulas import Probe
-from properties.smt.parametric.operations import Step
-from properties.smt.parametric.terms import F1, F2, one, total_of
-from properties.smt.parametric.universe import Universe
-from properties.smt.parametric.world import Records, World, fresh_world, held, held_for, named
+from wspshare.properties.smt.parametric.counts import Counts
+from wspshare.properties.smt.parametric.formulas import Probe
+from wspshare.properties.smt.parametric.operations import Step
+from wspshare.properties.smt.parametric.terms import F1, F2, one, total_of
+from wspshare.properties.smt.parametric.universe import Universe
+from wspshare.properties.smt.parametric.world import (
+    Records,
+    World,
+    fresh_world,
+    held,
+    held_for,
+    named,
+)
 
 
 def true_counts(w: World, u: Universe) -> Counts:

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import z3
+from wspshare.properties.smt.parametric.counts import Counts, Exists, static_lemmas
+from wspshare.properties.smt.parametric.terms import total_of
+from wspshare.properties.smt.parametric.world import World
+from wspshare.properties.smt.state import PROCESS
 from z3 import z3util
-
-from properties.smt.parametric.counts import Counts, Exists, static_lemmas
-from properties.smt.parametric.terms import total_of
-from properties.smt.parametric.world import World
-from properties.smt.state import PROCESS
 
 
 @dataclass(frozen=True)

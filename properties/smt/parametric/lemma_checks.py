@@ -7,9 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import z3
-
-from properties.smt.parametric.changes import CellChange, Purge, RecordChange, RowClear
-from properties.smt.parametric.counts import (
+from wspshare.properties.smt.parametric.changes import CellChange, Purge, RecordChange, RowClear
+from wspshare.properties.smt.parametric.counts import (
     LEMMAS,
     Counts,
     Exists,
@@ -17,10 +16,16 @@ from properties.smt.parametric.counts import (
     static_lemmas,
     zero_counts,
 )
-from properties.smt.parametric.finite import true_counts
-from properties.smt.parametric.solving import COUNTEREXAMPLE, PROVED, UNKNOWN, solve, status_of
-from properties.smt.parametric.universe import Universe
-from properties.smt.parametric.world import PROVIDERS, fresh_world, initial_world
+from wspshare.properties.smt.parametric.finite import true_counts
+from wspshare.properties.smt.parametric.solving import (
+    COUNTEREXAMPLE,
+    PROVED,
+    UNKNOWN,
+    solve,
+    status_of,
+)
+from wspshare.properties.smt.parametric.universe import Universe
+from wspshare.properties.smt.parametric.world import PROVIDERS, fresh_world, initial_world
 
 
 def same_counts(a: Counts, b: Counts, p: Any, q: Any, k: Any) -> Any:

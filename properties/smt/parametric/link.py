@@ -8,14 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 import z3
-
-from properties.smt.parametric.finite import inside, true_counts
-from properties.smt.parametric.operations import OPERATIONS, Step
-from properties.smt.parametric.solving import UNKNOWN, solve
-from properties.smt.parametric.terms import F1, F2
-from properties.smt.parametric.universe import Universe
-from properties.smt.parametric.world import Records, World
-from properties.smt.state import (
+from wspshare.properties.smt.parametric.finite import inside, true_counts
+from wspshare.properties.smt.parametric.operations import OPERATIONS, Step
+from wspshare.properties.smt.parametric.solving import UNKNOWN, solve
+from wspshare.properties.smt.parametric.terms import F1, F2
+from wspshare.properties.smt.parametric.universe import Universe
+from wspshare.properties.smt.parametric.world import Records, World
+from wspshare.properties.smt.state import (
     IFS_CATALOG,
     NONIFS_CATALOGS,
     PROCESS,
@@ -25,7 +24,7 @@ from properties.smt.state import (
     pick,
     value_of,
 )
-from properties.smt.twin import Twin
+from wspshare.properties.smt.twin import Twin
 
 MATCHES, DIFFERS, VACUOUS = "matches", "differs", "vacuous"
 

@@ -9,20 +9,26 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import z3
-
-from properties.smt.parametric.changes import CellChange, Purge, RecordChange, RowClear
-from properties.smt.parametric.counts import (
+from wspshare.properties.smt.parametric.changes import CellChange, Purge, RecordChange, RowClear
+from wspshare.properties.smt.parametric.counts import (
     Counts,
     lemma_clear_row,
     lemma_purge,
     lemma_store_cell,
     lemma_store_record,
 )
-from properties.smt.parametric.formulas import born
-from properties.smt.parametric.terms import choose1, put1
-from properties.smt.parametric.world import World
-from properties.smt.state import HOLDS_AT_DUPLICATE, IFS, NONIFS_CATALOGS, PENDING, PROCESS, WPU
-from properties.smt.twin import Twin
+from wspshare.properties.smt.parametric.formulas import born
+from wspshare.properties.smt.parametric.terms import choose1, put1
+from wspshare.properties.smt.parametric.world import World
+from wspshare.properties.smt.state import (
+    HOLDS_AT_DUPLICATE,
+    IFS,
+    NONIFS_CATALOGS,
+    PENDING,
+    PROCESS,
+    WPU,
+)
+from wspshare.properties.smt.twin import Twin
 
 
 @dataclass(frozen=True)

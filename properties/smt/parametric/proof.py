@@ -8,19 +8,23 @@ import time
 from dataclasses import dataclass, field
 
 import z3
-
-from properties.smt.parametric.counts import fresh_counts, zero_counts
-from properties.smt.parametric.formulas import FORMULAS, Probe, counts_facts, holds_everywhere
-from properties.smt.parametric.lemma_checks import check_lemmas
-from properties.smt.parametric.link import MATCHES, check_link
-from properties.smt.parametric.operations import OPERATIONS, STATIC_NEEDS
-from properties.smt.parametric.search import enabled_somewhere, search_counterexample
-from properties.smt.parametric.solving import COUNTEREXAMPLE, PROVED, UNKNOWN, solve
-from properties.smt.parametric.sums import prove_sum_facts
-from properties.smt.parametric.universe import Universe
-from properties.smt.parametric.world import fresh_world, initial_world
-from properties.smt.state import Bounds
-from properties.smt.twin import Twin
+from wspshare.properties.smt.parametric.counts import fresh_counts, zero_counts
+from wspshare.properties.smt.parametric.formulas import (
+    FORMULAS,
+    Probe,
+    counts_facts,
+    holds_everywhere,
+)
+from wspshare.properties.smt.parametric.lemma_checks import check_lemmas
+from wspshare.properties.smt.parametric.link import MATCHES, check_link
+from wspshare.properties.smt.parametric.operations import OPERATIONS, STATIC_NEEDS
+from wspshare.properties.smt.parametric.search import enabled_somewhere, search_counterexample
+from wspshare.properties.smt.parametric.solving import COUNTEREXAMPLE, PROVED, UNKNOWN, solve
+from wspshare.properties.smt.parametric.sums import prove_sum_facts
+from wspshare.properties.smt.parametric.universe import Universe
+from wspshare.properties.smt.parametric.world import fresh_world, initial_world
+from wspshare.properties.smt.state import Bounds
+from wspshare.properties.smt.twin import Twin
 
 
 @dataclass(frozen=True)

@@ -8,16 +8,15 @@ from dataclasses import replace
 from typing import Any
 
 import z3
-
-from properties.smt.parametric.counts import Counts
-from properties.smt.parametric.finite import finite_world, inside, probes, true_counts
-from properties.smt.parametric.formulas import FORMULAS, Probe
-from properties.smt.parametric.operations import OPERATIONS, Step
-from properties.smt.parametric.solving import COUNTEREXAMPLE, solve, status_of
-from properties.smt.parametric.terms import total_of
-from properties.smt.parametric.universe import Universe
-from properties.smt.parametric.world import World
-from properties.smt.twin import Twin
+from wspshare.properties.smt.parametric.counts import Counts
+from wspshare.properties.smt.parametric.finite import finite_world, inside, probes, true_counts
+from wspshare.properties.smt.parametric.formulas import FORMULAS, Probe
+from wspshare.properties.smt.parametric.operations import OPERATIONS, Step
+from wspshare.properties.smt.parametric.solving import COUNTEREXAMPLE, solve, status_of
+from wspshare.properties.smt.parametric.terms import total_of
+from wspshare.properties.smt.parametric.universe import Universe
+from wspshare.properties.smt.parametric.world import World
+from wspshare.properties.smt.twin import Twin
 
 
 def enabled_somewhere(twin: Twin, operation: str, u: Universe, timeout_ms: int = 60_000) -> bool:

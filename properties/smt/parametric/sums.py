@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import z3
-
-from properties.smt.parametric.solving import COUNTEREXAMPLE, PROVED, UNKNOWN, solve
-from properties.smt.parametric.terms import INT
+from wspshare.properties.smt.parametric.solving import COUNTEREXAMPLE, PROVED, UNKNOWN, solve
+from wspshare.properties.smt.parametric.terms import INT
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import z3
-
-from properties.smt.parametric.terms import BOOL, F1, F2, INT, const1, const2, read1, read2
-from properties.smt.state import NONIFS_CATALOGS, PROCESS
+from wspshare.properties.smt.parametric.terms import BOOL, F1, F2, INT, const1, const2, read1, read2
+from wspshare.properties.smt.state import NONIFS_CATALOGS, PROCESS
 
 PROVIDERS = tuple(range(len(NONIFS_CATALOGS)))  # c stands for NONIFS_CATALOGS[c]
 
