@@ -203,10 +203,11 @@ class SourceProgram:
         # Lowest handle value first, not lowest target index: the order must not tell targets
         # apart (M7), or symmetry reduction over them would be unsound.
         k = min((i for i, v in enumerate(regs.pins) if v), key=regs.pins.__getitem__)
-        w = m.semantics.kernel.close_handle(s.world, step.slot, regs.pins[k])
+        handle = regs.pins[k]
+        w = m.semantics.kernel.close_handle(s.world, step.slot, handle)
         regs = regs._replace(pins=replace_at(regs.pins, k, 0))
         regs = self.goto(regs, Pc.UNPIN if any(regs.pins) else DONE)
-        effect = note(step, 10, f"CloseHandle({regs.pids[k]})", "OK")
+        effect = note(step, 10, f"CloseHandle({handle})", "OK")
         return set_regs(s._replace(world=w), step.slot, regs), effect
 
     def give_up(
