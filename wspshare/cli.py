@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from wspshare.cli_errors import UsageError
-from wspshare.commands import bmc, check, handoff, mutants, prove, simulate
+from wspshare.commands import bmc, check, explore, handoff, mutants, prove, simulate
 from wspshare.models.errors import ModelError
 
-COMMANDS = [handoff, check, mutants, simulate, prove, bmc]
+COMMANDS = [handoff, check, mutants, simulate, prove, bmc, explore]
 
 
 class Parser(argparse.ArgumentParser):

@@ -77,13 +77,16 @@ def run(args: argparse.Namespace) -> int:
         address += f"?model={quote(start[0])}#/" + "/".join(start[1])
     print(address, flush=True)
     print("serving the explorer; Ctrl-C stops it", file=sys.stderr, flush=True)
+    # werkzeug's loop ends quietly on Ctrl-C, and nothing else here ever stops it, so its end
+    # is always an interrupt; the except clause covers one arriving outside the loop.
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        return INTERRUPTED
+        pass
     finally:
         server.server_close()
-    return 0
+    print("explorer stopped", file=sys.stderr)
+    return INTERRUPTED
 
 
 def read_text(name: str) -> str:
