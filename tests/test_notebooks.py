@@ -42,8 +42,8 @@ def test_the_kernel_is_this_python(tmp_path: Path) -> None:
     assert nb.cells[0].outputs[0]["text"].strip() == sys.prefix
 
 
-def test_there_are_four_notebooks() -> None:
-    assert [nb.stem[:2] for nb in NOTEBOOKS] == ["01", "02", "03", "04"]
+def test_there_are_five_notebooks() -> None:
+    assert [nb.stem[:2] for nb in NOTEBOOKS] == ["01", "02", "03", "04", "05"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
