@@ -28,7 +28,7 @@ label.file input { display: none; }
 #message { padding: .5em 1em; display: none; }
 #message.error { display: block; background: #fdecea; color: var(--bad); }
 #message.note { display: block; background: #eef4fb; }
-main { display: grid; grid-template-columns: minmax(16em, 22em) 1fr minmax(18em, 24em);
+main { display: grid; grid-template-columns: minmax(16em, 22em) 1fr minmax(22em, 27em);
        gap: 1em; padding: 1em; }
 section h2 { font-size: 1em; margin: .2em 0 .5em; border-bottom: 1px solid var(--line); }
 #status { color: var(--dim); margin-bottom: .5em; }
@@ -61,6 +61,9 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 #properties tr.holds td.verdict, #properties tr.reached td.verdict { color: var(--good); }
 #properties tr.pending td.verdict { color: var(--dim); }
 #properties td.why { color: var(--dim); font-size: 11px; }
+#properties td { white-space: nowrap; }
+#properties td.why { white-space: normal; }
+#properties-box { min-width: 0; }
 #diagram-box { grid-column: 1 / -1; overflow-x: auto; }
 #diagram { max-width: 100%; }
 textarea { width: 100%; height: 8em; font-family: ui-monospace, monospace; font-size: 11px; }
@@ -97,7 +100,7 @@ BODY = """
     <h2>Pipes</h2>
     <div id="pipes"></div>
   </section>
-  <section>
+  <section id="properties-box">
     <h2>Properties in this state</h2>
     <table id="properties"></table>
     <div id="budget" class="mono"></div>
@@ -283,12 +286,11 @@ function drawProperties(rows) {
     ...rows.map((r) => {
       const cls = r.verdict === "violated" ? "violated" : r.verdict === "not yet" ? "pending"
         : r.verdict;
-      const first = r.first_violation !== null && r.first_violation !== undefined
-        ? ` (since step ${r.first_violation})` : "";
+      const since = r.first_violation !== null && r.first_violation !== undefined
+        ? `violated since step ${r.first_violation}: ` : "";
       return [el("tr", {"data-property": r.name, class: cls}, el("td", {}, r.name),
-          el("td", {}, r.rule), el("td", {}, r.kind),
-          el("td", {class: "verdict"}, r.verdict + first)),
-        r.why ? el("tr", {class: cls}, el("td", {class: "why", colspan: 4}, r.why)) : []];
+          el("td", {}, r.rule), el("td", {}, r.kind), el("td", {class: "verdict"}, r.verdict)),
+        r.why ? el("tr", {class: cls}, el("td", {class: "why", colspan: 4}, since + r.why)) : []];
     }).flat());
 }
 
