@@ -141,3 +141,32 @@ def model_for(name: str, switches: Switches | None = None) -> HandoffModel:
     if switches.variant != CORRECT:
         build = variant_named(switches.variant).model
     return checkable(build(scenario))
+
+
+def witness_gaps(variant: str, config: ScenarioConfig) -> list[str]:
+    """What ``config`` lacks of the seeded bug ``variant``'s witness configuration: a different
+    provider, threads or targets, the acknowledgement or the pin switched back on where the
+    witness has them off (or off where it has them on), a smaller fault budget, no stranger.
+    Each is a reason the bug may be unreachable, so the command line warns about it; an empty
+    list means the witness's behaviours are all still there."""
+    if variant == CORRECT:
+        return []
+    witness = variant_named(variant).config()
+    gaps = [
+        f"{name} {getattr(config, name)} (the witness has {getattr(witness, name)})"
+        for name in ("provider", "targets", "threads")
+        if getattr(config, name) != getattr(witness, name)
+    ]
+    gaps += [
+        f"{name} {'on' if getattr(config, name) else 'off'} (the witness has it "
+        f"{'on' if getattr(witness, name) else 'off'})"
+        for name in ("ack", "pin")
+        if getattr(config, name) != getattr(witness, name)
+    ]
+    if witness.stranger and not config.stranger:
+        gaps.append("no stranger (the witness has one)")
+    for kind, need in vars(witness.faults).items():
+        have = getattr(config.faults, kind)
+        if have < need:
+            gaps.append(f"{kind} budget {have} (the witness needs {need})")
+    return gaps

@@ -27,6 +27,7 @@ def sweep_on(
     first_seed: int = 0,
     batch: int = 250,
     progress: Progress | None = None,
+    partial_on_interrupt: bool = False,
 ) -> SweepReport:
     """Run the sweep on a Dask cluster: ``scheduler`` is its address or a ``Client``."""
     try:
@@ -49,11 +50,17 @@ def sweep_on(
             pure=False,
         )
         tally = Tally()
-        for future in as_completed(futures):  # type: ignore[no-untyped-call]
-            part: Tally = future.result()
-            tally.merge(part)
-            if progress is not None:
-                progress(part.runs)
+        try:
+            for future in as_completed(futures):  # type: ignore[no-untyped-call]
+                part: Tally = future.result()
+                tally.merge(part)
+                if progress is not None:
+                    progress(part.runs)
+        except KeyboardInterrupt:  # Ctrl-C: cancel what is left, report what is done
+            client.cancel(futures)
+            if not partial_on_interrupt:
+                raise
+            return SweepReport.of(config, first_seed, tally, interrupted=True)
         return SweepReport.of(config, first_seed, tally)
     finally:
         if own:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
@@ -39,11 +40,17 @@ def _label(rec: Record) -> str:
     return text if len(text) <= 48 else text[:45] + "..."
 
 
-def draw(records: Sequence[Record], path: str | Path) -> None:
-    """Write the sequence diagram of a trace's records to ``path`` (.png or .svg)."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
-        raise ModelError(f"--diagram must end in .png or .svg, got {str(path)!r}")
+def draw(records: Sequence[Record], path: str | Path | BinaryIO, fmt: str | None = None) -> None:
+    """Write the sequence diagram of a trace's records to ``path`` (.png or .svg), or to an open
+    binary stream in format ``fmt`` (``"svg"`` or ``"png"``)."""
+    if isinstance(path, str | Path):
+        suffix = Path(path).suffix.lower()
+        if suffix not in FORMATS:
+            raise ModelError(f"--diagram must end in .png or .svg, got {str(path)!r}")
+    else:
+        suffix = "." + (fmt or "svg")
+        if suffix not in FORMATS:
+            raise ModelError(f"a diagram is drawn as png or svg, not {fmt!r}")
     events = [r for r in records if r.get("event") == "action"]
     lines = lifelines(events)
     x = {name: i * 3.0 for i, name in enumerate(lines)}
@@ -90,7 +97,7 @@ def draw(records: Sequence[Record], path: str | Path) -> None:
     fig.tight_layout()
     metadata = {"Date": None} if suffix == ".svg" else {"Software": None}
     with rc_context({"svg.hashsalt": "wspshare"}):  # fixed ids: byte-identical SVGs
-        fig.savefig(path, metadata=metadata)
+        fig.savefig(path, format=suffix[1:], metadata=metadata)
 
 
 def _arrow(ax: object, x0: float, y0: float, x1: float, y1: float, color: str, text: str) -> None:

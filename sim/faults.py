@@ -20,6 +20,7 @@ A file may also be JSON: a list of such strings.  Lines starting with ``#`` are 
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 
@@ -103,8 +104,8 @@ def parse_fault(kind: str, spec: str) -> PlannedFault:
                 ms = float(ms_text)
             except ValueError:
                 raise _bad(text, "delay needs STEP:MS, e.g. delay 6:5") from None
-            if ms < 0:
-                raise _bad(text, "a delay cannot be negative")
+            if not math.isfinite(ms) or ms < 0:
+                raise _bad(text, "a delay is a finite number of milliseconds >= 0")
         elif ms_text:
             raise _bad(text, f"{kind} takes STEP[@ROLE]")
         return PlannedFault(kind, role, step=int(step_text), ms=ms)
@@ -136,11 +137,19 @@ def parse_plan(text: str) -> tuple[PlannedFault, ...]:
             items = json.loads(stripped)
         except json.JSONDecodeError as err:
             raise ModelError(f"bad fault file: not valid JSON ({err.msg})") from None
-        if not all(isinstance(i, str) for i in items):
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise ModelError('bad fault file: a JSON plan is a list of strings like "lose 6"')
-        return tuple(parse_line(i) for i in items)
+        return tuple(_numbered(n, item) for n, item in enumerate(items, start=1))
     lines = [ln.split("#", 1)[0].strip() for ln in text.splitlines()]
-    return tuple(parse_line(ln) for ln in lines if ln)
+    return tuple(_numbered(n, ln) for n, ln in enumerate(lines, start=1) if ln)
+
+
+def _numbered(n: int, line: str) -> PlannedFault:
+    """One line of a plan; an error names the line (or the list item) it is about."""
+    try:
+        return parse_line(line)
+    except ModelError as err:
+        raise ModelError(f"line {n}: {err}") from None
 
 
 def budget(plan: tuple[PlannedFault, ...]) -> Faults:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import signal
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -89,9 +90,12 @@ class SweepReport:
     outcomes: tuple[Rate, ...]  # every outcome seen, most frequent first
     errors: tuple[Rate, ...]  # every error code returned, most frequent first
     first_failure: RunResult | None
+    interrupted: bool = False  # Ctrl-C stopped the sweep: ``runs`` counts the finished ones
 
     @staticmethod
-    def of(config: SimConfig, first_seed: int, tally: Tally) -> SweepReport:
+    def of(
+        config: SimConfig, first_seed: int, tally: Tally, interrupted: bool = False
+    ) -> SweepReport:
         def rates(counts: Counter[str]) -> tuple[Rate, ...]:
             ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
             return tuple(
@@ -105,6 +109,7 @@ class SweepReport:
             rates(tally.outcomes),
             rates(tally.errors),
             tally.first_failure,
+            interrupted,
         )
 
     def count(self, outcome: str) -> int:
@@ -127,6 +132,7 @@ class SweepReport:
             "config": self.config.to_json(),
             "first_seed": self.first_seed,
             "runs": self.runs,
+            "interrupted": self.interrupted,
             "outcomes": rates(self.outcomes),
             "errors": rates(self.errors),
             "first_failure": None
@@ -155,21 +161,34 @@ def sweep(
     first_seed: int = 0,
     workers: int | None = None,
     progress: Progress | None = None,
+    partial_on_interrupt: bool = False,
 ) -> SweepReport:
-    """Run ``runs`` seeds on ``workers`` processes (all cores by default) and report."""
+    """Run ``runs`` seeds on ``workers`` processes (all cores by default, never more than there
+    are batches) and report.  With ``partial_on_interrupt``, Ctrl-C stops the sweep and reports
+    the batches already finished, marked ``interrupted``."""
     workers = workers or os.cpu_count() or 1
     size = batch_size(runs, workers)
     tasks = [(config, a, b) for a, b in batches(first_seed, runs, size)]
+    workers = min(workers, len(tasks))
     tally = Tally()
-    results: Iterable[Tally]
-    if workers == 1 or len(tasks) == 1:
-        results = map(_run_batch, tasks)
-        _collect(tally, results, progress)
-    else:
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with context.Pool(workers) as pool:
-            _collect(tally, pool.imap_unordered(_run_batch, tasks), progress)
+    try:
+        if workers == 1:
+            _collect(tally, map(_run_batch, tasks), progress)
+        else:
+            context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+            with context.Pool(workers, initializer=_ignore_interrupts) as pool:
+                _collect(tally, pool.imap_unordered(_run_batch, tasks), progress)
+    except KeyboardInterrupt:
+        if not partial_on_interrupt:
+            raise
+        return SweepReport.of(config, first_seed, tally, interrupted=True)
     return SweepReport.of(config, first_seed, tally)
+
+
+def _ignore_interrupts() -> None:
+    """In a worker: Ctrl-C is the parent's to handle (it stops the pool), so a worker neither
+    dies of it mid-batch nor prints a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _collect(tally: Tally, results: Iterable[Tally], progress: Progress | None) -> None:

@@ -1,20 +1,26 @@
-"""The ``wspshare`` command: one subcommand per job, each in ``wspshare.commands``.
+"""The `wspshare` command: one subcommand per job, each in `wspshare.commands`.
 
-Bad input never ends in a traceback: a bad flag or file gives one line on stderr and exit 2.
+Bad input never ends in a traceback: a bad flag, value or file gives one line on stderr and exit
+status 2.  Ctrl-C stops any command within a second with a one-line summary and exit status 130.
+An unexpected internal error also gives one line (exit status 70); `--debug`, anywhere on the
+command line, shows its traceback instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from collections.abc import Sequence
+from importlib import metadata
 from typing import NoReturn
 
-from wspshare.cli_errors import UsageError
+from wspshare.cli_errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from wspshare.commands import bmc, check, explore, handoff, mutants, prove, simulate
 from wspshare.models.errors import ModelError
 
 COMMANDS = [handoff, check, mutants, simulate, prove, bmc, explore]
+DEBUG_FLAG = "--debug"
 
 
 class Parser(argparse.ArgumentParser):
@@ -22,27 +28,69 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions keep their own line breaks (they are written to fit 100 columns)."""
+
+
+def version() -> str:
+    try:
+        return metadata.version("wspshare")
+    except metadata.PackageNotFoundError:  # running from a tree that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> Parser:
-    parser = Parser(prog="wspshare", description=__doc__)
+    parser = Parser(prog="wspshare", description=__doc__, formatter_class=HelpFormatter)
+    parser.add_argument("--version", action="version", version=f"wspshare {version()}")
+    parser.add_argument(
+        DEBUG_FLAG, action="store_true", help="show the traceback of an internal error"
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     for command in COMMANDS:
         command.register(sub)
+    for choice in sub.choices.values():
+        choice.formatter_class = HelpFormatter
     return parser
 
 
+def one_line(message: str) -> str:
+    text = " ".join(str(message).split())
+    return f"wspshare: error: {text}".replace("wspshare: error: wspshare", "wspshare")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    debug = DEBUG_FLAG in args_list
+    args_list = [a for a in args_list if a != DEBUG_FLAG]
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(args_list)
         code: int = args.run(args)
     except (UsageError, ModelError) as err:
-        print(
-            f"wspshare: error: {err}".replace("wspshare: error: wspshare", "wspshare"),
-            file=sys.stderr,
-        )
-        return 2
+        print(one_line(str(err)), file=sys.stderr)
+        return EXIT_USAGE
     except OSError as err:
-        print(f"wspshare: error: {err.filename or ''}: {err.strerror}", file=sys.stderr)
-        return 2
+        name = f"{err.filename}: " if err.filename else ""
+        print(one_line(f"{name}{err.strerror or err}"), file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        # A command that can summarise partial work catches Ctrl-C itself; this is the rest
+        # (an interrupt while parsing or while writing the output).
+        print("wspshare: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except SystemExit as exit_:  # --help and --version end here; keep their status
+        return exit_.code if isinstance(exit_.code, int) else 0
+    except Exception as err:
+        if debug:
+            traceback.print_exc()
+        else:
+            print(
+                one_line(
+                    f"internal error: {type(err).__name__}: {err} "
+                    f"(please report it; {DEBUG_FLAG} shows the traceback)"
+                ),
+                file=sys.stderr,
+            )
+        return EXIT_INTERNAL
     return code
 
 

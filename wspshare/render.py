@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from wspshare.models.scenario import HandoffState, SourceRegs, StrangerRegs, TargetRegs
-from wspshare.sim.trace import socket_handle_labels
+from wspshare.sim.trace import descriptors
 
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -44,12 +44,9 @@ def role_name(state: HandoffState, slot: int) -> str:
 
 
 def descriptor_map(state: HandoffState) -> str:
-    """Each process's socket handles: ``P0:4 P1:4~`` (``~``: pending, not yet a descriptor)."""
-    parts = []
-    for slot, proc in enumerate(state.world.procs):
-        values = socket_handle_labels(proc)
-        if values:
-            parts.append(f"P{slot}:{','.join(values)}")
+    """Each process's socket handles by role, as the simulator labels them: ``source:4
+    target1:4~`` (``~``: duplicated, not yet a descriptor)."""
+    parts = [f"{who}:{','.join(values)}" for who, values in descriptors(state).items()]
     return " ".join(parts) or "-"
 
 

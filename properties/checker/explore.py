@@ -57,6 +57,7 @@ class Exploration(Generic[S, A]):
     max_depth: int = 0
     seconds: float = 0.0
     complete: bool = True  # False when a bound cut the search or the visitor stopped it
+    interrupted: bool = False  # Ctrl-C stopped it
 
     def chain(self, key: int) -> tuple[int, list[int]]:
         """The initial-state position and action positions leading to ``key``."""
@@ -89,8 +90,12 @@ def explore(
     max_seconds: float | None = None,
     record_edges: bool = False,
     progress: Callable[[Progress], None] | None = None,
+    partial_on_interrupt: bool = False,
 ) -> Exploration[S, A]:
-    """Explore from the initial states, calling ``visitor`` on each new state and expansion."""
+    """Explore from the initial states, calling ``visitor`` on each new state and expansion.
+
+    ``partial_on_interrupt``: Ctrl-C ends the search and returns what it explored, marked
+    ``interrupted`` (for a command that reports partial work); otherwise it propagates."""
     key_of: Callable[[S], int] = fingerprint
     if symmetry:
         representative = model.representative
@@ -100,7 +105,7 @@ def explore(
 
     parents: Parents = {}
     result: Exploration[S, A] = Exploration(parents, key_of)
-    start = last_report = time.monotonic()
+    start = time.monotonic()
     frontier: deque[tuple[S, int, int]] = deque()
     for position, state in enumerate(model.init_states()):
         key = key_of(state)
@@ -112,16 +117,62 @@ def explore(
                 frontier.clear()
                 break
     pop = frontier.pop if depth_first else frontier.popleft
+    try:
+        _search(model, visitor, result, frontier, pop, start, max_states, max_depth,
+                max_seconds, record_edges, progress)  # fmt: skip
+    except KeyboardInterrupt:
+        if not partial_on_interrupt:
+            raise
+        # Ctrl-C: what was explored so far is a valid, incomplete exploration; the caller
+        # reports it as partial.  A state stored just before the interrupt may not have been
+        # visited, which is harmless because an incomplete search decides nothing it did not see.
+        result.complete = False
+        result.interrupted = True
+    result.seconds = time.monotonic() - start
+    if progress is not None:
+        progress(
+            Progress(
+                len(parents),
+                result.transitions,
+                len(frontier),
+                result.max_depth,
+                result.seconds,
+                max_states,
+            )
+        )
+    return result
+
+
+def _search(
+    model: Model[S, A],
+    visitor: Visitor[S, A],
+    result: Exploration[S, A],
+    frontier: deque[tuple[S, int, int]],
+    pop: Callable[[], tuple[S, int, int]],
+    start: float,
+    max_states: int | None,
+    max_depth: int | None,
+    max_seconds: float | None,
+    record_edges: bool,
+    progress: Callable[[Progress], None] | None,
+) -> None:
+    """The search loop proper: expand frontier states until the frontier is empty, a bound
+    is hit or the visitor stops it."""
+    parents, key_of = result.parents, result.key_of
     actions, next_state, expansions = model.actions, model.next_state, 0
     room = max_states if max_states is not None else -1
+    last_report = start
+    # With a time bound the clock is read at every expansion: in a big model one expansion
+    # can take milliseconds, and the bound must hold to within a fraction of a second.
+    clock_every = 1 if max_seconds is not None else _CLOCK_EVERY
     while frontier:
         state, key, depth = pop()
         expansions += 1
-        if expansions % _CLOCK_EVERY == 0:
+        if expansions % clock_every == 0:
             now = time.monotonic()
             if max_seconds is not None and now - start > max_seconds:
                 result.complete = False
-                break
+                return
             if progress is not None and now - last_report >= _PROGRESS_SECONDS:
                 last_report = now
                 progress(
@@ -163,16 +214,3 @@ def explore(
             result.complete = False
             break
         visitor.expanded(key, state, enabled, edges)
-    result.seconds = time.monotonic() - start
-    if progress is not None:
-        progress(
-            Progress(
-                len(parents),
-                result.transitions,
-                len(frontier),
-                result.max_depth,
-                result.seconds,
-                max_states,
-            )
-        )
-    return result

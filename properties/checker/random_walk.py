@@ -36,6 +36,7 @@ def random_walks(
     max_seconds: float | None,
     max_deadlock_paths: int,
     progress: Callable[[Progress], None] | None,
+    partial_on_interrupt: bool = False,
 ) -> CheckResult[S, A]:
     """Run ``walks`` random walks of at most ``depth`` steps with ``random.Random(seed)``."""
     rng = random.Random(seed)
@@ -52,46 +53,52 @@ def random_walks(
         if index not in found or len(steps) - 1 < len(found[index]):
             found[index] = Path(tuple(steps))
 
-    for walk in range(walks):
-        if max_seconds is not None and time.monotonic() - start > max_seconds:
-            break
-        state = rng.choice(inits)
-        steps: list[Step[S, A]] = [Step.of(None, state)]
-        ever = [False] * len(properties)
-        while True:
-            seen.add(fingerprint(state))
-            for index, prop in enumerate(properties):
-                holds = prop.holds(state)
-                ever[index] = ever[index] or holds
-                if (prop.expectation is Expectation.ALWAYS and not holds) or (
-                    prop.expectation is Expectation.SOMETIMES and holds
-                ):
-                    keep(index, steps)
-            actions = list(model.actions(state))
-            if not any(model.is_fair(a) for a in actions):  # a fair behaviour may stop here
+    interrupted = False
+    try:
+        for walk in range(walks):
+            if max_seconds is not None and time.monotonic() - start > max_seconds:
+                break
+            state = rng.choice(inits)
+            steps: list[Step[S, A]] = [Step.of(None, state)]
+            ever = [False] * len(properties)
+            while True:
+                seen.add(fingerprint(state))
                 for index, prop in enumerate(properties):
-                    if prop.expectation is Expectation.EVENTUALLY and not ever[index]:
+                    holds = prop.holds(state)
+                    ever[index] = ever[index] or holds
+                    if (prop.expectation is Expectation.ALWAYS and not holds) or (
+                        prop.expectation is Expectation.SOMETIMES and holds
+                    ):
                         keep(index, steps)
-            if not actions:
-                key = fingerprint(state)
-                if not model.is_final(state) and key not in deadlocked:
-                    deadlocked.add(key)
-                    if len(deadlocks) < max_deadlock_paths:
-                        deadlocks.append(Path(tuple(steps)))
-                break
-            if len(steps) - 1 >= depth:
-                break
-            action = rng.choice(actions)
-            state = model.next_state(state, action)
-            steps.append(Step.of(action, state))
-            transitions += 1
-        max_depth = max(max_depth, len(steps) - 1)
-        now = time.monotonic()
-        if progress is not None and now - last_report >= 0.2:
-            last_report = now
-            progress(
-                Progress(len(seen), transitions, walks - walk - 1, max_depth, now - start, None)
-            )
+                actions = list(model.actions(state))
+                if not any(model.is_fair(a) for a in actions):  # a fair behaviour may stop here
+                    for index, prop in enumerate(properties):
+                        if prop.expectation is Expectation.EVENTUALLY and not ever[index]:
+                            keep(index, steps)
+                if not actions:
+                    key = fingerprint(state)
+                    if not model.is_final(state) and key not in deadlocked:
+                        deadlocked.add(key)
+                        if len(deadlocks) < max_deadlock_paths:
+                            deadlocks.append(Path(tuple(steps)))
+                    break
+                if len(steps) - 1 >= depth:
+                    break
+                action = rng.choice(actions)
+                state = model.next_state(state, action)
+                steps.append(Step.of(action, state))
+                transitions += 1
+            max_depth = max(max_depth, len(steps) - 1)
+            now = time.monotonic()
+            if progress is not None and now - last_report >= 0.2:
+                last_report = now
+                progress(
+                    Progress(len(seen), transitions, walks - walk - 1, max_depth, now - start, None)
+                )
+    except KeyboardInterrupt:  # Ctrl-C: report the walks done so far, as partial
+        if not partial_on_interrupt:
+            raise
+        interrupted = True
     seconds = time.monotonic() - start
     results = tuple(
         PropertyResult(prop, Verdict.decide(prop.expectation, i in found, False), found.get(i))
@@ -99,4 +106,6 @@ def random_walks(
     )
     per_state = (sys.getsizeof(seen) / len(seen) + 32) if seen else 0.0
     stats = Statistics("random", len(seen), transitions, max_depth, seconds, per_state)
-    return CheckResult(results, tuple(deadlocks), len(deadlocked), stats, False)
+    return CheckResult(
+        results, tuple(deadlocks), len(deadlocked), stats, False, interrupted=interrupted
+    )

@@ -99,6 +99,7 @@ class CheckResult(Generic[S, A]):
     deadlock_count: int
     statistics: Statistics
     complete: bool  # every reachable state was explored (no bound hit, no early stop)
+    interrupted: bool = False  # Ctrl-C stopped the search: the result is partial
 
     def __getitem__(self, name: str) -> PropertyResult[S, A]:
         for result in self.properties:
@@ -120,6 +121,7 @@ class CheckResult(Generic[S, A]):
         stats = self.statistics
         return {
             "complete": self.complete,
+            "interrupted": self.interrupted,
             "deadlocks": self.deadlock_count,
             "properties": {r.name: r.verdict.value for r in self.properties},
             "states": stats.states,

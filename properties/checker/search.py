@@ -90,6 +90,7 @@ def check(
     stop_early: bool = False,
     max_deadlock_paths: int = 10,
     progress: Callable[[Progress], None] | None = None,
+    partial_on_interrupt: bool = False,
 ) -> CheckResult[S, A]:
     """Check every property of ``model`` and look for deadlocks.
 
@@ -99,12 +100,14 @@ def check(
     (``max_states``, ``max_depth``, ``max_seconds``) that cuts the search makes undecided verdicts
     ``UNKNOWN`` and ``complete`` false.  ``stop_early`` ends the search once every ALWAYS and
     SOMETIMES property has its discovery (ignored when there are EVENTUALLY properties).
+    ``partial_on_interrupt``: Ctrl-C returns the result so far, marked ``interrupted``.
     """
     if strategy == "random":
         return random_walks(
             model, walks=walks, depth=100 if max_depth is None else max_depth, seed=seed,
             fingerprint=fingerprint, max_seconds=max_seconds,
             max_deadlock_paths=max_deadlock_paths, progress=progress,
+            partial_on_interrupt=partial_on_interrupt,
         )  # fmt: skip
     if strategy not in ("bfs", "dfs"):
         raise ValueError(f"unknown strategy {strategy!r}: use 'bfs', 'dfs' or 'random'")
@@ -117,6 +120,7 @@ def check(
         model, recorder, depth_first=strategy == "dfs", symmetry=symmetry, fingerprint=fingerprint,
         max_states=max_states, max_depth=max_depth, max_seconds=max_seconds,
         record_edges=liveness is not None, progress=progress,
+        partial_on_interrupt=partial_on_interrupt,
     )  # fmt: skip
     if liveness is not None:
         liveness.initial = {k: pos for k, (parent, pos) in run.parents.items() if parent is None}
@@ -129,6 +133,8 @@ def check(
             results.append(PropertyResult(prop, verdict, path))
         elif liveness is None:
             results.append(PropertyResult(prop, Verdict.UNKNOWN, None, _NO_LIVENESS_UNDER_SYMMETRY))
+        elif run.interrupted:  # Ctrl-C asks for an answer now, not a lasso search
+            results.append(PropertyResult(prop, Verdict.UNKNOWN, None, "interrupted"))
         else:
             lasso = liveness.find_lasso(eventually.index(prop))
             path = None if lasso is None else _lasso_path(model, run, lasso)
@@ -139,7 +145,10 @@ def check(
         strategy, len(run.parents), run.transitions, run.max_depth, time.monotonic() - start,
         run.bytes_per_state(),
     )  # fmt: skip
-    return CheckResult(tuple(results), deadlocks, recorder.deadlock_count, stats, run.complete)
+    return CheckResult(
+        tuple(results), deadlocks, recorder.deadlock_count, stats, run.complete,
+        interrupted=run.interrupted,
+    )  # fmt: skip
 
 
 def _path_to(model: Model[S, A], run: Exploration[S, A], key: int) -> Path[S, A]:

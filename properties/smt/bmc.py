@@ -15,6 +15,7 @@ pushed and popped at each depth, so the first path found is a shortest one.  A p
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,7 @@ from wspshare.models.semantics import Semantics
 from wspshare.models.state import IPPROTO_TCP, ProtocolInfo, World
 from wspshare.properties.invariants import world_violations
 from wspshare.properties.smt.concrete import encode, evaluator
+from wspshare.properties.smt.interrupt import checked
 from wspshare.properties.smt.invariants import INVARIANTS
 from wspshare.properties.smt.state import Bounds, SymState, flat, fresh, ite
 from wspshare.properties.smt.twin import Twin
@@ -79,6 +81,7 @@ class BmcResult:
     violated: list[str] = field(default_factory=list)
     seconds_per_depth: list[float] = field(default_factory=list)
     unknown_at: int | None = None  # the depth where the solver gave up (timeout), if any
+    interrupted: bool = False  # Ctrl-C stopped the search at depth ``unknown_at``
 
     @property
     def holds(self) -> bool:
@@ -87,7 +90,35 @@ class BmcResult:
 
 
 def bmc(
-    twin: Twin, sem: Semantics, config: str, depth: int, timeout_ms: int = 300_000
+    twin: Twin,
+    sem: Semantics,
+    config: str,
+    depth: int,
+    timeout_ms: int = 300_000,
+    progress: Callable[[int, float], None] | None = None,
+    partial_on_interrupt: bool = False,
+) -> BmcResult:
+    """Look for a path of at most ``depth`` actions to a violation.  ``progress`` is told each
+    depth answered and its solver time; Ctrl-C stops at the depth being asked, as undecided."""
+    result = BmcResult(config, twin.name, depth)
+    try:
+        return _bmc(twin, sem, config, depth, timeout_ms, progress, result)
+    except KeyboardInterrupt:
+        if not partial_on_interrupt:
+            raise
+        result.interrupted = True
+        result.unknown_at = len(result.seconds_per_depth)
+        return result
+
+
+def _bmc(
+    twin: Twin,
+    sem: Semantics,
+    config: str,
+    depth: int,
+    timeout_ms: int,
+    progress: Callable[[int, float], None] | None,
+    result: BmcResult,
 ) -> BmcResult:
     b = twin.b
     catalogs = tuple(p.catalog_id for p in sem.providers)
@@ -97,7 +128,6 @@ def bmc(
     states: list[SymState] = [s0]
     choices: list[tuple[Any, dict[str, Any]]] = []
     names = list(twin.actions)
-    result = BmcResult(config, twin.name, depth)
     for k in range(depth + 1):
         start = time.perf_counter()
         if k > 0:
@@ -120,8 +150,10 @@ def bmc(
         final = states[-1]
         solver.push()
         solver.add(z3.Not(z3.And([f(twin, final) for _, f in INVARIANTS.values()])))
-        answer = solver.check()
+        answer = checked(solver)
         result.seconds_per_depth.append(time.perf_counter() - start)
+        if progress is not None:
+            progress(k, result.seconds_per_depth[-1])
         if answer == z3.sat:
             ev = evaluator(solver.model())
             path = []

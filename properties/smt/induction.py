@@ -11,11 +11,13 @@ reachable state within the bounds.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import z3
 from wspshare.properties.smt.concrete import decode, evaluator, ghosts
+from wspshare.properties.smt.interrupt import checked
 from wspshare.properties.smt.invariants import all_formulas
 from wspshare.properties.smt.state import Bounds, SymState, fresh, value_of
 from wspshare.properties.smt.twin import Twin
@@ -39,10 +41,13 @@ class ProofResult:
     ctis: list[Cti] = field(default_factory=list)
     unknown: list[tuple[str, str]] = field(default_factory=list)
     initial_ok: bool = True
+    interrupted: bool = False  # Ctrl-C stopped the proof: verdicts are partial
+    queries: int = 0  # solver queries answered
+    finished: list[str] = field(default_factory=list)  # actions whose every query was answered
 
     @property
     def holds(self) -> bool:
-        return self.initial_ok and not self.ctis and not self.unknown
+        return self.initial_ok and not self.ctis and not self.unknown and not self.interrupted
 
 
 def initial(b: Bounds) -> SymState:
@@ -120,7 +125,7 @@ def descriptor_cells(twin: Twin, args: dict[str, Any]) -> list[tuple[str, Any]]:
 def check(premises: list[Any], timeout_ms: int) -> tuple[Any, z3.ModelRef | None]:
     solver = make_solver(timeout_ms)
     solver.add(*premises)
-    answer = solver.check()
+    answer = checked(solver)
     return answer, solver.model() if answer == z3.sat else None
 
 
@@ -149,16 +154,40 @@ def prove(
     actions: list[str] | None = None,
     timeout_ms: int = 120_000,
     verbose: bool = False,
+    progress: Callable[[str], None] | None = None,
+    partial_on_interrupt: bool = False,
 ) -> ProofResult:
+    """Prove ``formulas`` (all by default) preserved by ``actions`` (all by default).
+
+    ``progress`` is told each query as it starts.  With ``partial_on_interrupt``, Ctrl-C stops
+    the proof and returns what was decided so far, with ``interrupted`` set."""
+    result = ProofResult(twin.b, twin.name)
+    try:
+        _prove(twin, result, formulas, actions, timeout_ms, verbose, progress)
+    except KeyboardInterrupt:
+        if not partial_on_interrupt:
+            raise
+        result.interrupted = True
+    return result
+
+
+def _prove(
+    twin: Twin,
+    result: ProofResult,
+    formulas: list[str] | None,
+    actions: list[str] | None,
+    timeout_ms: int,
+    verbose: bool,
+    progress: Callable[[str], None] | None,
+) -> None:
     b = twin.b
     table = all_formulas()
     names = formulas or list(table)
-    result = ProofResult(b, twin.name)
     # Base case: the initial world satisfies every formula.
     s0 = initial(b)
     base = z3.Solver()
     base.add(initial_constraint(s0), z3.Not(z3.And([f(twin, s0) for _, f in table.values()])))
-    result.initial_ok = base.check() == z3.unsat
+    result.initial_ok = checked(base) == z3.unsat
     s = fresh(b, "pre")
     inv = z3.And([f(twin, s) for _, f in table.values()])
     for name in names:
@@ -170,10 +199,13 @@ def prove(
                 if not result.proved[name] and any(c.formula == name for c in result.ctis):
                     continue  # one counterexample per formula is enough
                 _, f = table[name]
+                if progress is not None:
+                    progress(f"{name} under {action} ({case})")
                 start = time.perf_counter()
                 premises = [inv, out.enabled, guard, z3.Not(f(twin, out.post))]
                 answer, model = decide(twin, args, premises, timeout_ms)
                 spent = time.perf_counter() - start
+                result.queries += 1
                 result.seconds[name] += spent
                 if verbose:
                     print(f"{action:20} {case:17} {name:22} {answer} {spent:.2f}s", flush=True)
@@ -192,4 +224,4 @@ def prove(
                 elif answer == z3.unknown:
                     result.proved[name] = False
                     result.unknown.append((name, action))
-    return result
+        result.finished.append(action)

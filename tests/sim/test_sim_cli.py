@@ -21,7 +21,7 @@ def test_sweep_finding_a_violation_exits_1_and_reports_rates(
 ) -> None:
     failure = tmp_path / "fail.jsonl"
     argv = ["simulate", "--provider", "non-ifs-claim", "--no-ack", "--runs", "200"]
-    code = main([*argv, "--workers", "1", "--json", "--save-failure", str(failure)])
+    code = main([*argv, "--workers", "1", "--json", "-", "--save-failure", str(failure)])
     report = json.loads(capsys.readouterr().out)
     assert code == 1
     names = {o["name"]: o for o in report["outcomes"]}
@@ -49,7 +49,9 @@ def test_text_report_lists_outcomes(capsys: pytest.CaptureFixture[str]) -> None:
         ["simulate", "--ipc-delay", "-1"],
         ["simulate", "--diagram", "x.pdf"],
         ["simulate", "--runs", "5", "--trace", "x.jsonl"],
-        ["simulate", "--faults", "/nonexistent/plan.txt"],
+        ["simulate", "--fault-plan", "/nonexistent/plan.txt"],
+        ["simulate", "--faults", "plan.txt"],  # the old spelling of --fault-plan
+        ["simulate", "--json"],  # once a bare flag, now it takes a file
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
-from wspshare.commands.options import positive
+from wspshare.cli_errors import EXIT_INTERRUPTED
+from wspshare.commands.options import add_json, add_progress, progress_mode
+from wspshare.commands.values import whole_number
+from wspshare.progress import Reporter
 from wspshare.properties.smt.bmc import BmcResult, bmc, bounds_for, config_threads, replay
 from wspshare.properties.smt.report import args_text, table
 from wspshare.properties.smt.variants import CORRECT, semantics_for, twin_for
@@ -22,13 +26,21 @@ from wspshare.properties.stateful.driver import descriptors, refs
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("bmc", help="bounded model checking with z3 over the call-level semantics")
     p.add_argument("config", help="handoff, handoff-threads or fanout")
-    p.add_argument("--depth", type=positive, required=True, help="longest path to look for")
-    p.add_argument("--variant", default=CORRECT, help="a seeded bug of models.variants")
-    p.add_argument("--handles", type=positive, default=4, help="handle values per table (4)")
     p.add_argument(
-        "--timeout", type=positive, default=300, help="seconds per depth before giving up (300)"
-    )
-    p.add_argument("--json", metavar="PATH", help="also write the result as JSON")
+        "--depth", type=whole_number(1, 64, "each step adds a copy of the world to the formula"),
+        required=True, help="longest path to look for (1..64)",
+    )  # fmt: skip
+    p.add_argument("--variant", default=CORRECT, help="a seeded bug (see wspshare mutants)")
+    p.add_argument(
+        "--handles", type=whole_number(1, 16, "more makes the formula explode"), default=4,
+        help="handle values per table (4)",
+    )  # fmt: skip
+    p.add_argument(
+        "--timeout", type=whole_number(1, 86_400, "a day per depth"), default=300,
+        help="seconds per depth before giving up (300)",
+    )  # fmt: skip
+    add_json(p, "the result")
+    add_progress(p)
     p.set_defaults(run=run)
 
 
@@ -37,6 +49,12 @@ def render(result: BmcResult, config: str, handles: int, variant: str) -> str:
     out = [f"config: {config} ({b}); twin: {result.twin}; depth <= {result.depth}"]
     times = " ".join(f"{k}:{t:.1f}s" for k, t in enumerate(result.seconds_per_depth))
     out.append(f"solver time per depth: {times}")
+    if result.interrupted:
+        out.append(
+            f"interrupted: no violation within {(result.unknown_at or 1) - 1} steps; "
+            "deeper paths were not searched"
+        )
+        return "\n".join(out)
     if result.unknown_at is not None:
         out.append(
             f"no violation within {result.unknown_at - 1} steps; depth {result.unknown_at} "
@@ -65,9 +83,24 @@ def run(args: argparse.Namespace) -> int:
     config_threads(args.config)  # unknown names: one line, exit 2
     b = bounds_for(args.config, args.handles)
     twin, sem = twin_for(args.variant, b), semantics_for(args.variant, b)
-    result = bmc(twin, sem, args.config, args.depth, timeout_ms=1000 * args.timeout)
-    print(render(result, args.config, args.handles, args.variant))
+    with Reporter(progress_mode(args), "bounded model checking") as reporter:
+        reporter.update(f"depth 0 of {args.depth}")
+
+        def progress(depth: int, spent: float) -> None:
+            reporter.note(f"depth {depth} answered ({spent:.1f} s)")
+            reporter.update(f"depth {depth + 1} of {args.depth}")
+
+        result = bmc(
+            twin, sem, args.config, args.depth, timeout_ms=1000 * args.timeout,
+            progress=progress, partial_on_interrupt=True,
+        )  # fmt: skip
+    out = sys.stderr if args.json is not None and args.json.to_stdout else sys.stdout
+    print(render(result, args.config, args.handles, args.variant), file=out)
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(result.__dict__, f, indent=2, sort_keys=True)
+        args.json.write_text(json.dumps(result.__dict__, indent=2, sort_keys=True) + "\n")
+    if result.interrupted:
+        print(
+            f"wspshare: interrupted at depth {result.unknown_at}: partial result", file=sys.stderr
+        )
+        return EXIT_INTERRUPTED
     return 0 if result.holds else 1

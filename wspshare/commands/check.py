@@ -11,18 +11,26 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path as FilePath
 from typing import Any
 
-from wspshare.cli_errors import UsageError
+import networkx as nx
+
+from wspshare.cli_errors import EXIT_INTERRUPTED, UsageError
 from wspshare.commands.counterexample import ending, path_json, path_table, write_diagram
-from wspshare.commands.options import add_scenario_options, non_negative, positive
+from wspshare.commands.files import Output, output_file
+from wspshare.commands.options import (
+    add_json,
+    add_progress,
+    add_scenario_options,
+    add_seed,
+    progress_mode,
+)
+from wspshare.commands.values import positive, seconds, whole_number
 from wspshare.models.protocol import Expectation
 from wspshare.models.scenario import Action, HandoffModel, HandoffState
 from wspshare.models.scenario.symmetry import reduces, symmetry_sound
 from wspshare.models.variants import CORRECT, VARIANTS
+from wspshare.progress import Reporter
 from wspshare.properties.checker import (
     CheckResult,
     Path,
@@ -30,14 +38,15 @@ from wspshare.properties.checker import (
     Verdict,
     check,
     state_graph,
-    write_dot,
-    write_graphml,
+    to_dot,
 )
-from wspshare.properties.configs import CONFIGS, Switches, config_named, model_for
+from wspshare.properties.configs import CONFIGS, Switches, config_named, model_for, witness_gaps
 from wspshare.render import text_table
 
 GRAPH_LIMIT = 20_000  # states; a bigger graph is no use in a viewer and costs memory
 FAULT_KINDS = ("crash", "lose", "duplicate", "reorder", "reuse_pid", "exhaust")
+MAX_BUDGET = 8  # faults of one kind per behaviour; each one more multiplies the states
+budget = whole_number(0, MAX_BUDGET, "each fault more multiplies the states")
 Result = CheckResult[HandoffState, Action]
 
 
@@ -54,12 +63,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     faults = p.add_argument_group("faults (M5): each a budget per behaviour; a bare flag means 1")
     for kind in FAULT_KINDS:
         faults.add_argument(
-            "--" + kind.replace("_", "-"), type=non_negative, nargs="?", const=1, default=0,
+            "--" + kind.replace("_", "-"), type=budget, nargs="?", const=1, default=0,
             metavar="N",
         )  # fmt: skip
-    faults.add_argument(
-        "--faults", type=non_negative, default=0, metavar="N", help="every kind, N each"
-    )
+    faults.add_argument("--faults", type=budget, default=0, metavar="N", help="every kind, N each")
     p.add_argument("--stranger", action="store_true", help="add a process trying forged infos")
     p.add_argument("--variant", default=CORRECT, help="a seeded bug (see wspshare mutants)")
     search = p.add_argument_group("search")
@@ -68,19 +75,30 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--no-symmetry", action="store_true",
         help="explore every state, not one per class of interchangeable targets and threads",
     )  # fmt: skip
-    search.add_argument("--max-states", type=positive, metavar="N")
-    search.add_argument("--max-seconds", type=positive, metavar="S")
-    search.add_argument("--walks", type=positive, default=100, help="random walks (random)")
-    search.add_argument("--depth", type=positive, metavar="N", help="bound on path length")
-    search.add_argument("--seed", type=int, default=0, help="seed of the random walks")
-    out = p.add_argument_group("output")
-    out.add_argument("--json", metavar="FILE", help="save the verdicts and statistics as JSON")
-    out.add_argument("--counterexample", metavar="FILE", help="save the path shown as JSON")
-    out.add_argument("--diagram", metavar="FILE", help="draw the path shown (.svg or .png)")
-    out.add_argument("--graph", metavar="FILE", help=f"write the state graph as GraphML "
-                     f"(at most {GRAPH_LIMIT} states)")  # fmt: skip
-    out.add_argument("--dot", metavar="FILE", help="write the state graph as Graphviz DOT")
-    out.add_argument("--quiet", action="store_true", help="no progress bar, no timings")
+    search.add_argument("--max-states", type=positive, metavar="N", help="stop after N states")
+    search.add_argument("--max-seconds", type=seconds, metavar="S", help="stop after S seconds")
+    search.add_argument(
+        "--walks", type=whole_number(1, 10**7), default=100, help="random walks (random)"
+    )
+    search.add_argument(
+        "--depth", type=whole_number(1, 10**6), metavar="N", help="bound on path length"
+    )
+    add_seed(search, "seed of the random walks (default 0)")
+    out = p.add_argument_group("output (FILE may be - for standard output)")
+    add_json(out, "the verdicts and statistics")
+    out.add_argument(
+        "--counterexample", type=output_file(), metavar="FILE", help="save the path shown as JSON"
+    )
+    out.add_argument(
+        "--diagram", type=output_file((".svg", ".png")), metavar="FILE",
+        help="draw the path shown (.svg or .png; - writes SVG)",
+    )  # fmt: skip
+    out.add_argument("--graph", type=output_file(), metavar="FILE", help=f"write the state graph "
+                     f"as GraphML (at most {GRAPH_LIMIT} states)")  # fmt: skip
+    out.add_argument(
+        "--dot", type=output_file(), metavar="FILE", help="write the state graph as Graphviz DOT"
+    )
+    add_progress(out)
     p.set_defaults(run=run)
 
 
@@ -94,40 +112,58 @@ def switches_from(args: argparse.Namespace) -> Switches:
     )  # fmt: skip
 
 
-def list_configs() -> str:
+def list_configs(names: list[str] | None = None) -> str:
     width = max(len(name) for name in CONFIGS)
-    return "\n".join(f"{name:<{width}}  {c.doc}" for name, c in CONFIGS.items())
+    chosen = names or list(CONFIGS)
+    return "\n".join(f"{name:<{width}}  {CONFIGS[name].doc}" for name in chosen)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.list:
-        print(list_configs())
+        if args.config is not None:
+            config_named(args.config)  # an unknown name is an error, not ignored
+            print(list_configs([args.config]))
+        else:
+            print(list_configs())
         return 0
     if args.config is None:
         raise UsageError("check: name a configuration (wspshare check --list shows them)")
     config_named(args.config)
-    if args.diagram and FilePath(args.diagram).suffix.lower() not in (".svg", ".png"):
-        raise UsageError(f"--diagram must end in .svg or .png, got {args.diagram!r}")
+    stdout_outputs = [o for o in outputs(args) if o.to_stdout]
+    if len(stdout_outputs) > 1:
+        raise UsageError("only one output can go to standard output (-)")
     switches = switches_from(args)
     model = model_for(args.config, switches)
+    for gap in witness_gaps(switches.variant, model.config):
+        print(f"wspshare: warning: {switches.variant} may be unreachable here: {gap}; "
+              f"'wspshare check witness --variant {switches.variant}' runs its witness",
+              file=sys.stderr)  # fmt: skip
     symmetry = not args.no_symmetry and args.strategy != "random" and reduces(model)
     if args.graph or args.dot:
         export_graph(model, args, symmetry)
-    with progress_bar(enabled=not args.quiet and sys.stderr.isatty()) as report:
+    with Reporter(progress_mode(args), "checking") as reporter:
+
+        def report(p: Progress) -> None:
+            info = f"{p.states:,} states, frontier {p.frontier:,}, depth {p.depth}"
+            reporter.update(info, completed=p.states, total=p.max_states)
+
         result: Result = check(
             model, strategy=args.strategy, symmetry=symmetry, max_states=args.max_states,
             max_depth=args.depth, max_seconds=args.max_seconds, walks=args.walks, seed=args.seed,
-            progress=report,
+            progress=report, partial_on_interrupt=True,
         )  # fmt: skip
-    print(header(args.config, switches, model, symmetry))
-    print(verdict_table(result))
-    print(statistics_line(result))
+    # With --json - (or another output on standard output) the report goes to stderr, so that
+    # standard output is exactly the requested document.
+    report_to = sys.stderr if stdout_outputs else sys.stdout
+    print(header(args.config, switches, model, symmetry), file=report_to)
+    print(verdict_table(result), file=report_to)
+    print(statistics_line(result), file=report_to)
     shown = shown_path(result)
     if shown is not None:
         name, path = shown
-        print(f"\n{name}: shortest path found ({len(path)} steps)")
-        print(path_table(model, path))
-        print(ending(model, path))
+        print(f"\n{name}: shortest path found ({len(path)} steps)", file=report_to)
+        print(path_table(model, path), file=report_to)
+        print(ending(model, path), file=report_to)
     if not args.quiet:
         stats = result.statistics
         print(
@@ -135,7 +171,10 @@ def run(args: argparse.Namespace) -> int:
             f"{stats.bytes_per_state:.0f} bytes per stored state",
             file=sys.stderr,
         )
-    meta = {"config": args.config, "switches": switches.describe(), "symmetry": symmetry}
+    meta = {
+        "config": args.config, "switches": switches.describe(), "symmetry": symmetry,
+        "partial": result.interrupted,
+    }  # fmt: skip
     if args.json:
         save_json(args.json, result, meta)
     if (args.counterexample or args.diagram) and shown is None:
@@ -143,10 +182,23 @@ def run(args: argparse.Namespace) -> int:
     elif shown is not None:
         if args.counterexample:
             data = path_json(model, shown[1], {**meta, "property": shown[0]})
-            FilePath(args.counterexample).write_text(json.dumps(data, indent=1) + "\n")
+            args.counterexample.write_text(json.dumps(data, indent=1) + "\n")
         if args.diagram:
             write_diagram(model, shown[1], args.diagram)
+    if result.interrupted:
+        s = result.statistics
+        print(
+            f"wspshare: interrupted: partial result after {s.states:,} states and "
+            f"{s.transitions:,} transitions ({s.seconds:.1f} s)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     return 0 if result.ok else 1
+
+
+def outputs(args: argparse.Namespace) -> list[Output]:
+    names = ("json", "counterexample", "diagram", "graph", "dot")
+    return [getattr(args, n) for n in names if getattr(args, n) is not None]
 
 
 def header(name: str, switches: Switches, model: HandoffModel, symmetry: bool) -> str:
@@ -173,7 +225,9 @@ def verdict_table(result: Result) -> str:
     for r in result.properties:
         steps = str(len(r.path)) if r.path is not None else "-"
         verdict = r.verdict.value
-        if r.verdict is Verdict.UNKNOWN and r.prop.expectation is Expectation.EVENTUALLY and r.note:
+        if r.verdict is Verdict.UNKNOWN and r.note == "interrupted":
+            verdict = "unknown (interrupted)"
+        elif r.verdict is Verdict.UNKNOWN and r.prop.expectation is Expectation.EVENTUALLY:
             verdict = "not checked under symmetry (--no-symmetry checks it)"
         rows.append((r.name, r.prop.rule, r.prop.expectation.value, verdict, steps))
     return text_table(("PROPERTY", "RULE", "KIND", "VERDICT", "STEPS"), rows)
@@ -181,7 +235,13 @@ def verdict_table(result: Result) -> str:
 
 def statistics_line(result: Result) -> str:
     s = result.statistics
-    complete = "complete" if result.complete else "incomplete (a bound cut the search)"
+    complete = (
+        "complete"
+        if result.complete
+        else "incomplete (interrupted)"
+        if result.interrupted
+        else "incomplete (a bound cut the search)"
+    )
     return (
         f"{s.strategy}: {s.states} states, {s.transitions} transitions, depth {s.max_depth}, "
         f"{complete}; deadlocks: {result.deadlock_count}"
@@ -203,7 +263,7 @@ def shown_path(result: Result) -> tuple[str, Path[HandoffState, Action]] | None:
     return None
 
 
-def save_json(target: str, result: Result, meta: dict[str, Any]) -> None:
+def save_json(target: Output, result: Result, meta: dict[str, Any]) -> None:
     s = result.statistics
     data = {
         **meta,
@@ -217,7 +277,7 @@ def save_json(target: str, result: Result, meta: dict[str, Any]) -> None:
             if r.failed and r.path is not None
         },
     }
-    FilePath(target).write_text(json.dumps(data, indent=1) + "\n")
+    target.write_text(json.dumps(data, indent=1) + "\n")
 
 
 def export_graph(model: HandoffModel, args: argparse.Namespace, symmetry: bool) -> None:
@@ -227,30 +287,6 @@ def export_graph(model: HandoffModel, args: argparse.Namespace, symmetry: bool) 
             f"the state space has more than {GRAPH_LIMIT} states: too big to export as a graph"
         )
     if args.graph:
-        write_graphml(graph, args.graph)
+        args.graph.write_lines(nx.generate_graphml(graph))
     if args.dot:
-        write_dot(graph, args.dot, args.config)
-
-
-@contextmanager
-def progress_bar(enabled: bool) -> Iterator[Callable[[Progress], None] | None]:
-    """A rich progress display on stderr while the search runs (off when stderr is no TTY)."""
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
-    from rich.progress import Progress as Bar
-
-    bar = Bar(
-        TextColumn("checking"), BarColumn(), TextColumn("{task.fields[info]}"),
-        TimeElapsedColumn(), console=Console(stderr=True), transient=True,
-    )  # fmt: skip
-    task = bar.add_task("check", total=None, info="")
-
-    def report(p: Progress) -> None:
-        info = f"{p.states:,} states, frontier {p.frontier:,}, depth {p.depth}"
-        bar.update(task, total=p.max_states, completed=p.states, info=info)
-
-    with bar:
-        yield report
+        args.dot.write_text(to_dot(graph, args.config))

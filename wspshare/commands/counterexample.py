@@ -7,10 +7,11 @@ what each action did (its ``Effect``); a path that does not replay is refused, n
 
 from __future__ import annotations
 
+import io
 import json
-from pathlib import Path as FilePath
 from typing import Any
 
+from wspshare.commands.files import Output
 from wspshare.models.scenario import Action, HandoffModel, HandoffState, Lose, Reorder
 from wspshare.models.scenario.actions import Duplicate
 from wspshare.models.scenario.messages import Direction, Message
@@ -18,7 +19,6 @@ from wspshare.models.scenario.schedule import Event
 from wspshare.properties.checker import Path
 from wspshare.properties.handoff import violations
 from wspshare.render import descriptor_map, reference_counts, role_name, text_table
-from wspshare.sim.diagram import draw
 from wspshare.sim.replay import replay_actions
 from wspshare.sim.trace import Record, event_record
 
@@ -79,9 +79,21 @@ def path_json(
     return {**meta, **data}
 
 
-def write_diagram(model: HandoffModel, path: Path[HandoffState, Action], target: str) -> None:
+def write_diagram(
+    model: HandoffModel, path: Path[HandoffState, Action], target: str | Output
+) -> None:
     """The simulator's sequence diagram of the path (one row per action)."""
-    draw(trace_records(model, path), FilePath(target))
+    draw_trace(trace_records(model, path), target if isinstance(target, Output) else Output(target))
+
+
+def draw_trace(records: list[Record], target: Output) -> None:
+    """A trace's sequence diagram into ``target``: SVG on standard output, else by suffix.
+    matplotlib is imported here, not at start-up: most runs draw nothing."""
+    from wspshare.sim.diagram import draw
+
+    data = io.BytesIO()
+    draw(records, data, "png" if target.suffix == ".png" else "svg")
+    target.write_bytes(data.getvalue())
 
 
 def trace_records(model: HandoffModel, path: Path[HandoffState, Action]) -> list[Record]:

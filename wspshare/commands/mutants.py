@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+import textwrap
 
-from wspshare.cli_errors import UsageError
+from wspshare.cli_errors import EXIT_INTERRUPTED, UsageError
+from wspshare.commands.options import add_json, add_progress, progress_mode
+from wspshare.commands.values import number
 from wspshare.matrix import COLUMNS, Matrix, run_matrix
 from wspshare.models.variants import CORRECT, VARIANTS, mutants, variant_named
+from wspshare.progress import Reporter
 from wspshare.render import text_table
 
 
@@ -26,11 +29,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=",".join(COLUMNS),
         help=f"comma-separated columns among {', '.join(COLUMNS)}",
     )
-    p.add_argument("--budget", type=float, default=20.0, help="seconds per cell (default 20)")
-    p.add_argument("--json", type=Path, metavar="FILE", help="save the matrix as JSON")
+    p.add_argument(
+        "--budget", type=number(0.1, 3600.0, " of seconds"), default=20.0,
+        help="seconds per cell (default 20)",
+    )  # fmt: skip
+    add_json(p, "the matrix")
+    add_progress(p)
     p.add_argument("--list", action="store_true", help="list the variants and exit")
     p.add_argument("--markdown", action="store_true", help="print the matrix as a Markdown table")
     p.set_defaults(run=run)
+
+
+def variant_list(width: int = 60) -> str:
+    """The catalogue, one row a variant, its mistake wrapped to ``width`` columns."""
+    rows: list[tuple[str, ...]] = []
+    for v in (VARIANTS[CORRECT], *mutants()):
+        lines = textwrap.wrap(v.summary.replace("``", ""), width) or [""]
+        rows.append((v.name, v.mutates, "yes" if v.spec_bug else "no", lines[0]))
+        rows.extend(("", "", "", more) for more in lines[1:])
+    return text_table(("VARIANT", "MUTATES", "SPEC", "MISTAKE"), rows)
 
 
 def markdown_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
@@ -57,11 +74,7 @@ def render(matrix: Matrix, markdown: bool = False) -> str:
 
 def run(args: argparse.Namespace) -> int:
     if args.list:
-        rows = [
-            (v.name, v.mutates, "yes" if v.spec_bug else "no", v.summary)
-            for v in (VARIANTS[CORRECT], *mutants())
-        ]
-        print(text_table(("VARIANT", "MUTATES", "SPEC", "MISTAKE"), rows))
+        print(variant_list())
         return 0
     columns = [c.strip() for c in args.checkers.split(",") if c.strip()]
     unknown = [c for c in columns if c not in COLUMNS]
@@ -70,19 +83,25 @@ def run(args: argparse.Namespace) -> int:
             f"unknown checker {unknown[0] if unknown else '(none)'}; "
             f"choose among {', '.join(COLUMNS)}"
         )
-    if args.budget <= 0:
-        raise UsageError("--budget must be a positive number of seconds")
     variants = [variant_named(n) for n in args.bug] if args.bug else list(mutants())
-    quiet = not sys.stderr.isatty()
+    with Reporter(progress_mode(args), "kill matrix", total=len(variants) + 1) as reporter:
 
-    def progress(variant: str, column: str, cell: object) -> None:
-        if not quiet:
-            print(f"  {variant} / {column}: {cell}", file=sys.stderr)
+        def progress(variant: str, column: str, cell: object) -> None:
+            reporter.note(f"{variant} / {column}: {cell}")
+            if column == columns[-1]:
+                reporter.advance(1)
 
-    matrix = run_matrix(variants, columns, args.budget, progress)
-    print(render(matrix, args.markdown))
+        matrix = run_matrix(variants, columns, args.budget, progress, partial_on_interrupt=True)
+    out = sys.stderr if args.json is not None and args.json.to_stdout else sys.stdout
+    print(render(matrix, args.markdown), file=out)
     if args.json:
         args.json.write_text(matrix.to_json() + "\n")
+    if matrix.interrupted:
+        print(
+            f"wspshare: interrupted: {len(matrix.rows)} of {len(variants) + 1} rows finished",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     if matrix.false_alarms:
         print(f"FALSE ALARM on the correct machine: {', '.join(matrix.false_alarms)}")
         return 1

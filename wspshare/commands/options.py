@@ -1,30 +1,28 @@
-"""Command-line options shared by the commands that run a handoff scenario."""
+"""Command-line options shared by the commands: the scenario switches, outputs and progress.
+
+One flag means one thing in every subcommand: ``--json FILE`` saves a result as JSON (``-`` for
+standard output), ``--seed N`` is a non-negative seed, ``--progress`` asks for progress lines
+when stderr is not a terminal, ``--quiet`` silences progress.
+"""
 
 from __future__ import annotations
 
 import argparse
+from typing import Any, NoReturn
 
+from wspshare.cli_errors import UsageError
+from wspshare.commands.files import output_file
+from wspshare.commands.values import seed, whole_number
 from wspshare.models.scenario import PROVIDER_NAMES, ScenarioConfig
+from wspshare.progress import Mode, mode_for
 
+# Every process adds its threads, handle table and pipe to each state; the seed-order run and a
+# simulation stay under a second at these sizes, and an exhaustive search is hopeless far below.
+MAX_TARGETS = 16
+MAX_THREADS = 16
 
-def positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
-    return value
-
-
-def non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
-    return value
+targets = whole_number(1, MAX_TARGETS, "more would only make the run slow")
+threads = whole_number(1, MAX_THREADS, "more would only make the run slow")
 
 
 def add_scenario_options(p: argparse.ArgumentParser) -> None:
@@ -35,8 +33,12 @@ def add_scenario_options(p: argparse.ArgumentParser) -> None:
         help="service provider: ifs, non-ifs (reference at duplication), "
         "non-ifs-claim (reference at claim)",
     )
-    p.add_argument("--targets", type=positive, default=1, help="number of target processes")
-    p.add_argument("--threads", type=positive, default=1, help="threads per process")
+    p.add_argument(
+        "--targets", type=targets, default=1, help=f"target processes (1..{MAX_TARGETS})"
+    )
+    p.add_argument(
+        "--threads", type=threads, default=1, help=f"threads per process (1..{MAX_THREADS})"
+    )
     p.add_argument(
         "--no-ack",
         action="store_true",
@@ -57,3 +59,56 @@ def scenario_config(args: argparse.Namespace) -> ScenarioConfig:
         ack=not args.no_ack,
         pin=not args.no_pin,
     )
+
+
+def add_seed(p: argparse.ArgumentParser, help: str) -> None:
+    p.add_argument("--seed", type=seed, default=0, help=help)
+
+
+class FileValue(argparse.Action):
+    """A flag that takes a file name, with a hint when it is given none (``simulate --json``
+    was once a bare flag)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kw: Any) -> None:
+        super().__init__(option_strings, dest, nargs="?", **kw)
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, ns: argparse.Namespace, values: Any, *_: Any
+    ) -> None:
+        if values is None:
+            raise UsageError(f"{self.option_strings[0]} takes a file name (- for standard output)")
+        setattr(ns, self.dest, values)
+
+
+def add_json(p: argparse.ArgumentParser | Any, what: str) -> None:
+    p.add_argument(
+        "--json",
+        action=FileValue,
+        type=output_file(),
+        metavar="FILE",
+        help=f"save {what} as JSON (- for standard output)",
+    )
+
+
+def add_progress(p: argparse.ArgumentParser | Any) -> None:
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument(
+        "--progress",
+        action="store_true",
+        help="progress lines on stderr even when it is not a terminal",
+    )
+
+
+def progress_mode(args: argparse.Namespace) -> Mode:
+    return mode_for(getattr(args, "quiet", False), getattr(args, "progress", False))
+
+
+class Renamed(argparse.Action):
+    """A flag that was renamed: using the old spelling says what to write instead."""
+
+    def __init__(self, option_strings: list[str], dest: str, instead: str, **kw: Any) -> None:
+        self.instead = instead
+        super().__init__(option_strings, dest, nargs="?", help=argparse.SUPPRESS, **kw)
+
+    def __call__(self, *args: object, **kwargs: object) -> NoReturn:
+        raise UsageError(f"{self.option_strings[0]} is not a flag of this command: {self.instead}")

@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from dataclasses import asdict
+from typing import TextIO
 
-from wspshare.cli_errors import UsageError
-from wspshare.commands.options import positive
+from wspshare.cli_errors import EXIT_INTERRUPTED, UsageError
+from wspshare.commands.files import Output
+from wspshare.commands.options import add_json, add_progress, progress_mode
+from wspshare.commands.values import whole_number
+from wspshare.progress import Reporter
 from wspshare.properties.smt.induction import ProofResult, prove
 from wspshare.properties.smt.invariants import all_formulas
 from wspshare.properties.smt.parametric import ParametricResult, prove_parametric
@@ -24,6 +29,9 @@ from wspshare.properties.smt.state import Bounds
 from wspshare.properties.smt.variants import CORRECT, changes_transitions, twin_for
 
 DEFAULT = Bounds()
+# Each bound multiplies the solver's variables; past these the queries do not come back.
+LIMITS = {"processes": 6, "threads": 4, "handle values": 16, "sockets": 4, "share records": 4}
+timeout = whole_number(1, 86_400, "a day per query")
 
 
 def bounds(text: str) -> Bounds:
@@ -34,6 +42,12 @@ def bounds(text: str) -> Bounds:
         raise argparse.ArgumentTypeError(f"expected P,T,H,S[,K] as numbers, got {text!r}") from None
     if not 4 <= len(parts) <= 5 or min(parts) < 1:
         raise argparse.ArgumentTypeError(f"expected 4 or 5 numbers of at least 1, got {text!r}")
+    for value, (what, limit) in zip(parts, LIMITS.items(), strict=False):
+        if value > limit:
+            raise argparse.ArgumentTypeError(
+                f"at most {limit} {what} (larger bounds make the solver's work explode), "
+                f"got {value}"
+            )
     return Bounds(*parts)
 
 
@@ -56,8 +70,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="prove the reference count for any number of processes, handle values, sockets and "
         "share records (no bound; --bound and --invariant do not apply)",
     )
-    p.add_argument("--timeout", type=positive, default=120, help="seconds per solver query (120)")
-    p.add_argument("--json", metavar="PATH", help="also write the result as JSON")
+    p.add_argument("--timeout", type=timeout, default=120, help="seconds per solver query (120)")
+    add_json(p, "the result")
+    add_progress(p)
     p.set_defaults(run=run)
 
 
@@ -67,7 +82,9 @@ def render(result: ProofResult, variant: str) -> str:
     for name, ok in result.proved.items():
         cti = next((c for c in result.ctis if c.formula == name), None)
         stuck = sorted({a for n, a in result.unknown if n == name})
-        if ok:
+        if cti is None and result.interrupted and (ok or not stuck):
+            verdict = "unfinished (interrupted)"
+        elif ok:
             verdict = "proved"
         elif cti is not None:
             verdict = f"CTI under {cti.action}"
@@ -92,13 +109,14 @@ def render(result: ProofResult, variant: str) -> str:
         out.append("  before: " + "\n          ".join(state_lines(cti.before)))
         out.append(f"  action: {cti.action}({args_text(cti.args)})")
         out.append("  after:  " + "\n          ".join(state_lines(cti.after)))
+    if result.interrupted:
+        out.append(f"interrupted after {result.queries} solver queries: partial result")
     out.append("all invariants proved inductive" if result.holds else "NOT proved")
     return "\n".join(out)
 
 
-def write_json(path: str, result: ProofResult | ParametricResult) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(asdict(result), f, indent=2, sort_keys=True, default=str)
+def write_json(target: Output, result: ProofResult | ParametricResult) -> None:
+    target.write_text(json.dumps(asdict(result), indent=2, sort_keys=True, default=str) + "\n")
 
 
 def render_parametric(result: ParametricResult) -> str:
@@ -116,8 +134,10 @@ def run_parametric(args: argparse.Namespace) -> int:
         raise UsageError("--parametric proves the reference count only; drop --invariant")
     if args.bound != DEFAULT:
         raise UsageError("--parametric has no bound; drop --bound")
-    result = prove_parametric(twin_for(args.variant, DEFAULT), timeout_ms=1000 * args.timeout)
-    print(render_parametric(result))
+    with Reporter(progress_mode(args), "proving for every size") as reporter:
+        reporter.update("lemmas and operations")
+        result = prove_parametric(twin_for(args.variant, DEFAULT), timeout_ms=1000 * args.timeout)
+    print(render_parametric(result), file=report_stream(args))
     if args.json:
         write_json(args.json, result)
     return 0 if result.holds else 1
@@ -134,8 +154,34 @@ def run(args: argparse.Namespace) -> int:
                 f"unknown invariant {unknown[0]!r}; choose from {', '.join(all_formulas())}"
             )
     twin = twin_for(args.variant, args.bound)
-    result = prove(twin, formulas=names, timeout_ms=1000 * args.timeout)
-    print(render(result, args.variant))
+    with Reporter(progress_mode(args), "proving") as reporter:
+        done: list[str] = []
+
+        def progress(query: str) -> None:
+            action = query.split(" under ", 1)[1].split(" (", 1)[0]
+            if done and done[-1] != action:
+                reporter.note(f"{done[-1]}: every invariant's query answered")
+            if not done or done[-1] != action:
+                done.append(action)
+            reporter.update(query)
+
+        result = prove(
+            twin, formulas=names, timeout_ms=1000 * args.timeout, progress=progress,
+            partial_on_interrupt=True,
+        )  # fmt: skip
+    print(render(result, args.variant), file=report_stream(args))
     if args.json:
         write_json(args.json, result)
+    if result.interrupted:
+        print(
+            f"wspshare: interrupted: {result.queries} solver queries answered, "
+            f"{len(result.finished)} of {len(twin.actions)} actions finished",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     return 0 if result.holds else 1
+
+
+def report_stream(args: argparse.Namespace) -> TextIO:
+    """Standard output, unless ``--json -`` claims it for the JSON document."""
+    return sys.stderr if args.json is not None and args.json.to_stdout else sys.stdout

@@ -10,28 +10,38 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
+import re
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
-from wspshare.commands.options import add_scenario_options, non_negative, positive, scenario_config
+from wspshare.cli_errors import EXIT_INTERRUPTED, UsageError
+from wspshare.commands.counterexample import draw_trace
+from wspshare.commands.files import output_file, text_input
+from wspshare.commands.options import (
+    Renamed,
+    add_json,
+    add_progress,
+    add_scenario_options,
+    add_seed,
+    progress_mode,
+    scenario_config,
+)
+from wspshare.commands.values import MAX_SEED, number, number_or_infinity, whole_number
 from wspshare.models.errors import ModelError
+from wspshare.progress import Reporter
 from wspshare.render import text_table
 from wspshare.sim.config import SimConfig
 from wspshare.sim.faults import KINDS, PlannedFault, parse_fault, parse_plan
-from wspshare.sim.montecarlo import Progress, SweepReport, sweep
+from wspshare.sim.montecarlo import SweepReport, sweep
 from wspshare.sim.outcome import BENIGN, LEAK
 from wspshare.sim.run import simulate
 from wspshare.sim.timing import Timing
-from wspshare.sim.trace import Record, write_jsonl
+from wspshare.sim.trace import Record, dumps
 
 HEADERS = ("TIME", "STEP", "PROCESS", "THREAD", "CALL", "RESULT", "DESCRIPTORS", "REFS")
 NOT_VIOLATIONS = (*BENIGN, LEAK, "deadlock", "horizon")
 
 FAULT_HELP = """\
-faults (flags may repeat; a --faults FILE holds one per line, or a JSON list of strings):
+faults (flags may repeat; a --fault-plan FILE holds one per line, or a JSON list of strings):
   --crash ROLE@WHEN           crash the process (its handles are run down, R11)
   --exhaust ROLE@WHEN[,ERR]   its next allocating call fails with WSAENOBUFS (or ERR: WSAEMFILE)
   --reuse-pid ROLE[@WHEN]     a new process gets ROLE's pid once it has exited and is free
@@ -48,16 +58,23 @@ outcomes: completed; aborted (a fault stopped the handoff, nothing left behind);
 first invariant violated.  Exit status 1 when a run violated an invariant."""
 
 
-def nonneg(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
+MAX_RUNS = 10**9
+MAX_WORKERS = 256
+milliseconds = number(0.0, unit=" of milliseconds")
+runs = whole_number(1, MAX_RUNS, "a billion runs is days of work")
+workers = whole_number(1, MAX_WORKERS, "more processes than work")
+# A Dask scheduler address: tcp://HOST:PORT (or another Dask protocol), or HOST:PORT.
+SCHEDULER = re.compile(
+    r"^(?:(?:tcp|tls|ws|wss|ucx|inproc)://)?[A-Za-z0-9._\-\[\]:]+:[0-9]{1,5}/?$"
+)
+
+
+def scheduler_address(text: str) -> str:
+    if not SCHEDULER.match(text.strip()):
         raise argparse.ArgumentTypeError(
-            f"expected a number of milliseconds, got {text!r}"
-        ) from None
-    if math.isnan(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
-    return value
+            f"expected a Dask scheduler address such as tcp://HOST:8786, got {text!r}"
+        )
+    return text.strip()
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -69,28 +86,47 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_scenario_options(p)
+    add_seed(p, "seed of the (first) run (default 0)")
+    p.add_argument("--runs", type=runs, default=1, help="number of seeded runs (default 1)")
+    out = p.add_argument_group("output (FILE may be - for standard output)")
+    out.add_argument("--trace", type=output_file(), metavar="FILE", help="the run's JSON Lines")
+    out.add_argument(
+        "--diagram", type=output_file((".png", ".svg")), metavar="FILE",
+        help="the run's sequence diagram (.png or .svg; - writes SVG)",
+    )  # fmt: skip
+    add_json(out, "the last trace record (one run) or the sweep's report")
+    out.add_argument(
+        "--save-failure", type=output_file(), metavar="FILE",
+        help="the lowest failing seed's trace",
+    )  # fmt: skip
+    add_progress(out)
     p.add_argument(
-        "--seed", type=non_negative, default=0, help="seed of the (first) run (default 0)"
+        "--workers", type=workers, help="worker processes (default: all cores, at most one a batch)"
     )
-    p.add_argument("--runs", type=positive, default=1, help="number of seeded runs (default 1)")
-    p.add_argument("--trace", metavar="PATH", help="write the run's trace as JSON Lines")
-    p.add_argument("--diagram", metavar="PATH", help="write a sequence diagram (.png or .svg)")
-    p.add_argument("--json", action="store_true", help="print the sweep's report as JSON")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--workers", type=positive, help="worker processes (default: all cores)")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="run the sweep on a Dask scheduler")
-    p.add_argument("--save-failure", metavar="PATH", help="write the lowest failing seed's trace")
+    p.add_argument(
+        "--scheduler", type=scheduler_address, metavar="ADDRESS",
+        help="run the sweep on a Dask scheduler (tcp://HOST:PORT)",
+    )  # fmt: skip
     t = p.add_argument_group("timing (simulated milliseconds, exponential distributions)")
-    t.add_argument("--call-time", type=nonneg, default=1.0, help="mean call duration (1)")
-    t.add_argument("--ipc-delay", type=nonneg, default=2.0, help="mean IPC delivery delay (2)")
+    t.add_argument("--call-time", type=milliseconds, default=1.0, help="mean call duration (1)")
+    t.add_argument("--ipc-delay", type=milliseconds, default=2.0, help="mean IPC delay (2)")
     t.add_argument(
-        "--close-delay", type=nonneg, default=0.0, help="the source waits this long before closing"
-    )
+        "--close-delay", type=milliseconds, default=0.0,
+        help="the source waits this long before closing (0)",
+    )  # fmt: skip
     t.add_argument(
-        "--receive-timeout", type=nonneg, default=1000.0, help="a receive gives up (1000; inf)"
-    )
+        "--receive-timeout", type=number_or_infinity(unit=" of milliseconds"), default=1000.0,
+        help="a receive gives up after this long (1000; inf: never)",
+    )  # fmt: skip
     f = p.add_argument_group("faults (see below)")
-    f.add_argument("--faults", metavar="FILE", help="a fault plan file")
+    f.add_argument(
+        "--fault-plan", type=text_input, metavar="FILE",
+        help="a file of faults, one per line (- reads standard input)",
+    )  # fmt: skip
+    f.add_argument(
+        "--faults", action=Renamed,
+        instead="a fault plan file is --fault-plan FILE (check's --faults N is a fault budget)",
+    )  # fmt: skip
     for kind in KINDS:
         f.add_argument(f"--{kind}", action="append", default=[], metavar="SPEC", help="")
     p.set_defaults(run=run)
@@ -98,8 +134,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def fault_plan(args: argparse.Namespace) -> tuple[PlannedFault, ...]:
     plan: list[PlannedFault] = []
-    if args.faults:
-        plan.extend(parse_plan(Path(args.faults).read_text(encoding="utf-8")))
+    if args.fault_plan is not None:
+        try:
+            plan.extend(parse_plan(args.fault_plan))
+        except ModelError as err:
+            raise UsageError(f"--fault-plan: {err}") from None
     for kind in KINDS:
         plan.extend(parse_fault(kind, spec) for spec in getattr(args, kind.replace("-", "_")))
     return tuple(plan)
@@ -139,12 +178,15 @@ def trace_table(records: list[Record]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     config = sim_config(args)
-    if args.diagram and Path(args.diagram).suffix.lower() not in (".png", ".svg"):
-        raise ModelError(f"--diagram must end in .png or .svg, got {args.diagram!r}")
+    if args.seed + args.runs - 1 > MAX_SEED:
+        raise UsageError(f"--seed + --runs goes past the largest seed, {MAX_SEED}")
+    files = [o for o in (args.trace, args.diagram, args.json, args.save_failure) if o is not None]
+    if sum(1 for o in files if o.to_stdout) > 1:
+        raise UsageError("only one output can go to standard output (-)")
     if args.runs == 1 and not args.scheduler:
         return single(args, config)
     if args.trace or args.diagram:
-        raise ModelError("--trace and --diagram describe one run; use --save-failure with --runs")
+        raise UsageError("--trace and --diagram describe one run; use --save-failure with --runs")
     return many(args, config)
 
 
@@ -152,39 +194,59 @@ def single(args: argparse.Namespace, config: SimConfig) -> int:
     result = simulate(config, args.seed)
     records = result.trace()
     if args.trace:
-        write_jsonl(args.trace, records)
+        args.trace.write_lines(dumps(rec) for rec in records)
     if args.diagram:
-        from wspshare.sim.diagram import draw
-
-        draw(records, args.diagram)
+        draw_trace(records, args.diagram)
     r = result.result
     if args.json:
-        print(json.dumps(records[-1], indent=2))
-    else:
-        print(trace_table(records))
-        line = f"outcome: {r.outcome}" + (f" ({r.detail})" if r.detail else "")
-        print(line)
-        if result.violation is not None:
-            v = result.violation
-            print(f"invariant {v.name} violated after event {v.n} ({v.action}) at t={v.time}")
-        if r.errors:
-            print("errors returned: " + ", ".join(r.errors))
-        for fault in result.unfired:
-            print(f"fault not applied (its moment never came): {fault}")
+        args.json.write_text(json.dumps(records[-1], indent=2) + "\n")
+    report = (
+        sys.stderr
+        if any(o.to_stdout for o in (args.trace, args.diagram, args.json) if o)
+        else sys.stdout
+    )
+    print(trace_table(records), file=report)
+    line = f"outcome: {r.outcome}" + (f" ({r.detail})" if r.detail else "")
+    print(line, file=report)
+    if result.violation is not None:
+        v = result.violation
+        print(
+            f"invariant {v.name} violated after event {v.n} ({v.action}) at t={v.time}", file=report
+        )
+    if r.errors:
+        print("errors returned: " + ", ".join(r.errors), file=report)
+    for fault in result.unfired:
+        print(f"fault not applied (its moment never came): {fault}", file=report)
     return 1 if r.outcome not in NOT_VIOLATIONS else 0
 
 
 def many(args: argparse.Namespace, config: SimConfig) -> int:
-    with progress_bar(args.runs, enabled=not args.quiet and sys.stderr.isatty()) as advance:
+    with Reporter(progress_mode(args), "simulating", total=args.runs) as reporter:
         if args.scheduler:
             from wspshare.sim.cluster import sweep_on
 
-            report = sweep_on(args.scheduler, config, args.runs, args.seed, progress=advance)
+            report = sweep_on(
+                args.scheduler, config, args.runs, args.seed, progress=reporter.advance,
+                partial_on_interrupt=True,
+            )  # fmt: skip
         else:
-            report = sweep(config, args.runs, args.seed, args.workers, progress=advance)
+            report = sweep(
+                config, args.runs, args.seed, args.workers, progress=reporter.advance,
+                partial_on_interrupt=True,
+            )  # fmt: skip
     if args.save_failure and report.first_failure is not None:
-        write_jsonl(args.save_failure, simulate(config, report.first_failure.seed).trace())
-    print(json.dumps(report.to_json(), indent=2) if args.json else render_report(report))
+        trace = simulate(config, report.first_failure.seed).trace()
+        args.save_failure.write_lines(dumps(rec) for rec in trace)
+    if args.json:
+        args.json.write_text(json.dumps(report.to_json(), indent=2) + "\n")
+    out = sys.stderr if args.json is not None and args.json.to_stdout else sys.stdout
+    print(render_report(report), file=out)
+    if report.interrupted:
+        print(
+            f"wspshare: interrupted: partial result of {report.runs:,} of {args.runs:,} runs",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     violated = any(r.name not in NOT_VIOLATIONS for r in report.outcomes)
     return 1 if violated else 0
 
@@ -198,8 +260,10 @@ def render_report(report: SweepReport) -> str:
         return text_table((title, "RUNS", "RATE", "95% CI"), rows)
 
     s = report.config.scenario
+    partial = " (interrupted: partial)" if report.interrupted else ""
     lines = [
-        f"{report.runs} runs, seeds {report.first_seed}..{report.first_seed + report.runs - 1}; "
+        f"{report.runs} runs{partial}, seeds "
+        f"{report.first_seed}..{report.first_seed + report.runs - 1}; "
         f"provider {s.provider}, {s.targets} target(s), ack {'on' if s.ack else 'off'}, "
         f"pin {'on' if s.pin else 'off'}"
         + (
@@ -216,25 +280,3 @@ def render_report(report: SweepReport) -> str:
     if f is not None:
         lines += ["", f"first failing run: seed {f.seed}: {f.outcome} ({f.detail})"]
     return "\n".join(lines)
-
-
-@contextmanager
-def progress_bar(total: int, enabled: bool) -> Iterator[Progress]:
-    if not enabled:
-        yield lambda n: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    bar = Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    with bar:
-        task = bar.add_task("simulating", total=total)
-        advance: Callable[[int], None] = lambda n: bar.advance(task, n)  # noqa: E731
-        yield advance

@@ -41,6 +41,7 @@ class Row:
 class Matrix:
     columns: tuple[str, ...]
     rows: tuple[Row, ...]
+    interrupted: bool = False  # Ctrl-C stopped it: only the finished rows are here
 
     def row(self, variant: str) -> Row:
         return next(r for r in self.rows if r.variant == variant)
@@ -64,6 +65,7 @@ class Matrix:
         return json.dumps(
             {
                 "columns": list(self.columns),
+                "interrupted": self.interrupted,
                 "rows": [
                     {
                         "variant": r.variant,
@@ -83,19 +85,26 @@ def run_matrix(
     columns: Sequence[str],
     budget: float,
     on_cell: Callable[[str, str, Cell], None] | None = None,
+    partial_on_interrupt: bool = False,
 ) -> Matrix:
-    """Run every column on the control row first, then on every variant."""
+    """Run every column on the control row first, then on every variant.  Ctrl-C returns the
+    rows finished so far, marked ``interrupted``."""
     rows = []
     ordered = [VARIANTS[CORRECT], *(v for v in variants if v.name != CORRECT)]
-    for variant in ordered:
-        cells = {}
-        for column in columns:
-            cell = COLUMNS[column](variant, budget)
-            cells[column] = cell
-            if on_cell is not None:
-                on_cell(variant.name, column, cell)
-        control = variant.name == CORRECT
-        rows.append(Row(variant.name, variant.spec_bug, control, cells))
+    try:
+        for variant in ordered:
+            cells = {}
+            for column in columns:
+                cell = COLUMNS[column](variant, budget)
+                cells[column] = cell
+                if on_cell is not None:
+                    on_cell(variant.name, column, cell)
+            control = variant.name == CORRECT
+            rows.append(Row(variant.name, variant.spec_bug, control, cells))
+    except KeyboardInterrupt:
+        if not partial_on_interrupt:
+            raise
+        return Matrix(tuple(columns), tuple(rows), interrupted=True)
     return Matrix(tuple(columns), tuple(rows))
 
 

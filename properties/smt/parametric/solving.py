@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import z3
+from wspshare.properties.smt.interrupt import checked
 
 PROVED, COUNTEREXAMPLE, UNKNOWN = "proved", "counterexample", "unknown"
 
@@ -21,4 +22,4 @@ def solve(timeout_ms: int, *facts: Any) -> tuple[z3.CheckSatResult, z3.Solver]:
     solver = z3.Solver()
     solver.set("timeout", timeout_ms)
     solver.add(*facts)
-    return solver.check(), solver
+    return checked(solver), solver
