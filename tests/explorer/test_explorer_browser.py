@@ -1,5 +1,6 @@
 """The explorer in a real browser (headless Chromium): click through the seed's handoff, check
-the reference counts the page shows against the model's own run, go back, follow a link, and
+the reference counts the page shows against the model's own run, go back, copy the path JSON, jump
+to a step, follow a link, and
 open a counterexample of a seeded bug with its violated property marked.
 
 Deselected by default (marker ``browser``); ``.ci/run`` installs Chromium and its driver and runs
@@ -9,6 +10,7 @@ Deselected by default (marker ``browser``); ``.ci/run`` installs Chromium and it
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -155,11 +157,20 @@ def test_walk_the_seed_handoff_go_back_and_open_a_counterexample(
     assert len(address_fingerprints(browser)) == len(seed) - 1  # the link names this state
     assert len(browser.find_elements(By.CSS_SELECTOR, "#path li.future")) == 2
 
+    browser.find_element(By.ID, "copy").click()
+    wait(browser, "the path JSON", "document.getElementById('path-json').value.length > 0")
+    copied = json.loads(browser.find_element(By.ID, "path-json").get_attribute("value") or "")
+    assert [s["action"] for s in copied["steps"][1:]] == [str(e.action) for e in seed[:-2]]
+
     link = browser.current_url  # a fresh page rebuilds the same state from the link alone
     browser.get("about:blank")
     browser.get(link)
     wait_for_step(browser, len(seed) - 2)
     assert shown_sockets(browser) == models_sockets(seed[len(seed) - 3])
+
+    browser.find_element(By.CSS_SELECTOR, "#path li[data-step='3']").click()
+    wait_for_step(browser, 3)
+    assert shown_sockets(browser) == models_sockets(seed[2])
 
     browser.get(explorer + "#/" + "0" * 16)
     wait(browser, "the error", "document.getElementById('message').className === 'error'")
