@@ -1,7 +1,7 @@
 """The explorer in a real browser (headless Chromium): click through the seed's handoff, check
-the reference counts the page shows against the model's own run, go back, copy the path JSON, jump
-to a step, follow a link, and
-open a counterexample of a seeded bug with its violated property marked.
+the reference counts the page shows against the model's own run, go back, copy the path JSON,
+jump to a step, follow a link, and open a counterexample of a seeded bug with its violated
+property marked.
 
 Deselected by default (marker ``browser``); ``.ci/run`` installs Chromium and its driver and runs
 ``pytest -m browser``.  Set ``WSPSHARE_SCREENSHOT=FILE`` to keep the screenshot the test takes
