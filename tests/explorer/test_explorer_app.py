@@ -198,3 +198,17 @@ def test_a_model_from_python_gets_the_specs_properties() -> None:
     assert view["model"] == "" and len(view["properties"]) == len(
         model_for("handoff", Switches()).properties()
     )
+
+
+def test_faults_are_offered_within_their_budget_and_shown_when_taken() -> None:
+    models = Models(model_for("handoff", Switches(crash=1)), "handoff --crash 1")
+    client = create_app(models).test_client()
+    _, view = post(client, op="view")
+    assert view["state"]["budget"]["crash"] == 1
+    crashes = [a for a in view["actions"] if a["kind"] == "fault"]
+    assert [a["label"] for a in crashes] == ["fault: P0 crashes", "fault: P1 crashes"]
+    after = take(client, view, "fault: P1 crashes")
+    target = after["state"]["processes"][1]
+    assert not target["alive"] and after["state"]["faulted"]
+    assert after["state"]["budget"]["crash"] == 0
+    assert not [a for a in after["actions"] if a["kind"] == "fault"]
