@@ -10,6 +10,7 @@ it, and each property's verdict in the current state.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from enum import Enum
 from typing import Any
 
@@ -18,13 +19,13 @@ from wspshare.models.protocol import Expectation
 from wspshare.models.scenario import Action, Direction, HandoffModel, HandoffState
 from wspshare.models.scenario.config import Faults
 from wspshare.models.scenario.state import DONE
-from wspshare.models.state import Handle, Process, ProtocolInfo, Sock, SocketStatus
+from wspshare.models.state import Handle, HandleKind, Process, ProtocolInfo, Sock, SocketStatus
 from wspshare.properties.handoff import violations
 from wspshare.render import reference_counts, role_name
 from wspshare.sim.trace import kind_of
 
 Data = dict[str, Any]
-BUDGETS = tuple(Faults.__dataclass_fields__)  # the order of ``HandoffState.budget``
+BUDGETS = tuple(f.name for f in fields(Faults))  # the order of ``HandoffState.budget``
 
 
 def plain(value: object) -> Any:
@@ -50,7 +51,7 @@ def program_counter(pc: int) -> str:
 
 
 def handle_row(h: Handle) -> Data:
-    what = f"process P{h.obj}" if h.kind.name == "PROCESS" else f"socket {h.obj}"
+    what = f"process P{h.obj}" if h.kind is HandleKind.PROCESS else f"socket {h.obj}"
     return {"value": h.value, "kind": h.kind.name, "object": what, "catalog": h.catalog}
 
 
