@@ -75,11 +75,11 @@ def run(args: argparse.Namespace) -> int:
     address = url_of(server)
     if start is not None:
         address += f"?model={quote(start[0])}#/" + "/".join(start[1])
-    print(address, flush=True)
-    print("serving the explorer; Ctrl-C stops it", file=sys.stderr, flush=True)
     # werkzeug's loop ends quietly on Ctrl-C, and nothing else here ever stops it, so its end
-    # is always an interrupt; the except clause covers one arriving outside the loop.
+    # is always an interrupt; the except clause covers one that arrives outside the loop.
     try:
+        print(address, flush=True)
+        print("serving the explorer; Ctrl-C stops it", file=sys.stderr, flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
