@@ -13,13 +13,22 @@ class WSAError(IntEnum):
     """The subset of Winsock error codes that the SPI calls we model can return."""
 
     NO_ERROR = 0
+    WSA_OPERATION_ABORTED = 995  # an overlapped operation cancelled by the socket's last close
+    WSA_IO_PENDING = 997  # an overlapped operation was started and will complete later
+    WSAEFAULT = 10014  # a bad pointer argument: an output buffer missing or too small
     WSAEWOULDBLOCK = 10035  # nothing to read yet on a non-blocking socket
     WSAEINPROGRESS = 10036
     WSAENOTSOCK = 10038  # the descriptor is not a socket (closed, never issued, stale)
     WSAEINVAL = 10022  # a bad parameter: unknown pid, unusable protocol info, bad option ...
     WSAEMFILE = 10024  # no descriptor value left in the process's table
+    WSAEPROTOTYPE = 10041  # the protocol is of the wrong type for the socket type
     WSAENOPROTOOPT = 10042  # an option the provider does not know
+    WSAEPROTONOSUPPORT = 10043  # the protocol is not supported
+    WSAESOCKTNOSUPPORT = 10044  # the socket type is not supported in this address family
+    WSAEOPNOTSUPP = 10045  # the call does not apply to this kind of socket (listen on UDP ...)
     WSAEAFNOSUPPORT = 10047
+    WSAEADDRINUSE = 10048  # another open socket is bound to that port
+    WSAEADDRNOTAVAIL = 10049  # not a usable address (a destination port of 0)
     WSAENETDOWN = 10050
     WSAENOBUFS = 10055  # no buffer space (an injected resource failure)
     WSAEISCONN = 10056

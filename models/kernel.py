@@ -14,8 +14,10 @@ from wspshare.models.errors import WSAError
 from wspshare.models.state import (
     FIRST_HANDLE_VALUE,
     HANDLE_STEP,
+    TCP_V4,
     Handle,
     HandleKind,
+    Kind,
     Process,
     Sock,
     SocketStatus,
@@ -135,9 +137,9 @@ class Kernel:
         return self.add_handle(w, slot, target, 0, HandleKind.PROCESS)
 
     # --- sockets ---------------------------------------------------------------------------
-    def new_socket(self, w: World, catalog: int) -> tuple[World, int]:
+    def new_socket(self, w: World, catalog: int, kind: Kind = TCP_V4) -> tuple[World, int]:
         """A new underlying socket with no reference yet; the first handle adds it."""
-        sock = Sock(catalog, 0, SocketStatus.CREATED, (), (), 0, 0, (0, 0))
+        sock = Sock(catalog, 0, SocketStatus.CREATED, (), (), 0, 0, (0, 0), kind)
         return w._replace(sockets=(*w.sockets, sock)), len(w.sockets)
 
     def update_socket(self, w: World, index: int, sock: Sock) -> World:

@@ -8,38 +8,64 @@ answered with the Winsock error code the documentation names (R10).
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import Any
 
 from wspshare.models.calls import (
     Call,
+    WSPAccept,
+    WSPBind,
     WSPCloseSocket,
     WSPConnect,
     WSPDuplicateSocket,
     WSPEventSelect,
     WSPGetSockOpt,
+    WSPListen,
     WSPRecv,
+    WSPRecvFrom,
     WSPSend,
+    WSPSendTo,
     WSPSetSockOpt,
+    WSPShutdown,
     WSPSocket,
 )
 from wspshare.models.errors import ModelError, WSAError
 from wspshare.models.kernel import Kernel, replace_at
+from wspshare.models.params import is_stream, resolve
 from wspshare.models.providers import IfsProvider, NonIfsProvider, Provider, RefTiming
-from wspshare.models.state import ProtocolInfo, Result, World, fail
+from wspshare.models.providers.base import kind_of
+from wspshare.models.state import TCP_V4, Handle, ProtocolInfo, Result, SocketStatus, World, fail
 from wspshare.models.switch import Switch
 
+DescriptorCall = Callable[[Provider, "Semantics", World, int, Handle, Any], tuple[World, Result]]
+
+# Every call on a descriptor, and the provider method that answers it: a new call is one row.
+DISPATCH: dict[type, DescriptorCall] = {
+    WSPConnect: lambda p, sem, w, slot, d, c: p.connect(sem, w, slot, d),
+    WSPSend: lambda p, sem, w, slot, d, c: p.send(sem, w, slot, d),
+    WSPRecv: lambda p, sem, w, slot, d, c: p.recv(sem, w, slot, d),
+    WSPSetSockOpt: lambda p, sem, w, slot, d, c: p.setsockopt(sem, w, slot, d, c.option, c.value),
+    WSPGetSockOpt: lambda p, sem, w, slot, d, c: p.getsockopt(sem, w, slot, d, c.option),
+    WSPEventSelect: lambda p, sem, w, slot, d, c: p.event_select(sem, w, slot, d, c.mask),
+    WSPDuplicateSocket: lambda p, sem, w, slot, d, c: p.duplicate(sem, w, slot, d, c.pid),
+    WSPCloseSocket: lambda p, sem, w, slot, d, c: p.close(sem, w, slot, d),
+    WSPBind: lambda p, sem, w, slot, d, c: p.bind(sem, w, slot, d, c.port),
+    WSPListen: lambda p, sem, w, slot, d, c: p.listen(sem, w, slot, d, c.backlog),
+    WSPAccept: lambda p, sem, w, slot, d, c: p.accept(sem, w, slot, d),
+    WSPSendTo: lambda p, sem, w, slot, d, c: p.sendto(sem, w, slot, d, c.port),
+    WSPRecvFrom: lambda p, sem, w, slot, d, c: p.recvfrom(sem, w, slot, d),
+    WSPShutdown: lambda p, sem, w, slot, d, c: p.shutdown(sem, w, slot, d, c.how),
+}
 CALL_TYPES = (
-    WSPSocket,
-    WSPConnect,
-    WSPSend,
-    WSPRecv,
-    WSPSetSockOpt,
-    WSPGetSockOpt,
-    WSPEventSelect,
-    WSPDuplicateSocket,
-    WSPCloseSocket,
-)
+    WSPSocket, WSPConnect, WSPSend, WSPRecv, WSPSetSockOpt, WSPGetSockOpt, WSPEventSelect,
+    WSPDuplicateSocket, WSPCloseSocket, WSPBind, WSPListen, WSPAccept, WSPSendTo, WSPRecvFrom,
+    WSPShutdown,
+)  # fmt: skip
+if set(CALL_TYPES) != {WSPSocket, *DISPATCH}:  # pragma: no cover - a call without a row
+    raise ModelError("every descriptor call needs its row in DISPATCH")
+ISSUING = (WSPAccept,)  # descriptor calls that hand the client a new descriptor
+ALLOCATING = (WSPSocket, WSPDuplicateSocket, WSPAccept)  # the calls a shortage fails (M5)
 
 
 def well_formed(call: object) -> bool:
@@ -73,7 +99,7 @@ def _is_int(value: object) -> bool:
 
 def allocates(call: Call) -> bool:
     """The calls that need new resources, and so the ones an injected shortage fails (M5)."""
-    return isinstance(call, WSPSocket | WSPDuplicateSocket)
+    return isinstance(call, ALLOCATING)
 
 
 def standard_providers() -> tuple[Provider, ...]:
@@ -171,10 +197,19 @@ class Semantics:
         provider = self.provider(info.catalog_entry_id if info else call.catalog)
         if provider is None:
             return w, fail(WSAError.WSAEINVAL)
+        # R12: wildcards and FROM_PROTOCOL_INFO are resolved against the info passed with the
+        # call (the catalog entry's own, IPv4 TCP, when no shared info is given); the provider
+        # sees the resolved triple.
+        kind = resolve(kind_of(call), kind_of(info) if info else TCP_V4)
+        if isinstance(kind, WSAError):
+            return w, fail(kind)
+        family, stype, protocol = kind
         if info is None:
-            w, result = provider.socket(self, w, slot, call)
+            asked = call._replace(address_family=family, socket_type=stype, protocol=protocol)
+            w, result = provider.socket(self, w, slot, asked)
         else:
-            w, result = provider.socket_from_info(self, w, slot, info)
+            asked_info = info._replace(address_family=family, socket_type=stype, protocol=protocol)
+            w, result = provider.socket_from_info(self, w, slot, asked_info)
         if result.ok and isinstance(result.value, int):
             w = self._issue(w, slot, result.value)
         return w, result
@@ -186,24 +221,35 @@ class Semantics:
         provider = self.provider(d.catalog) if d is not None else None
         if d is None or provider is None:
             return w, fail(WSAError.WSAENOTSOCK)
-        if isinstance(call, WSPConnect):
-            return provider.connect(self, w, slot, d)
-        if isinstance(call, WSPSend):
-            return provider.send(self, w, slot, d)
-        if isinstance(call, WSPRecv):
-            return provider.recv(self, w, slot, d)
-        if isinstance(call, WSPSetSockOpt):
-            return provider.setsockopt(self, w, slot, d, call.option, call.value)
-        if isinstance(call, WSPGetSockOpt):
-            return provider.getsockopt(self, w, slot, d, call.option)
-        if isinstance(call, WSPEventSelect):
-            return provider.event_select(self, w, slot, d, call.mask)
-        if isinstance(call, WSPDuplicateSocket):
-            return provider.duplicate(self, w, slot, d, call.pid)
-        w, result = provider.close(self, w, slot, d)
-        if result.ok:
+        w, result = DISPATCH[type(call)](provider, self, w, slot, d, call)
+        if result.ok and isinstance(call, WSPCloseSocket):
             w = self._retire(w, slot, call.s)
+        elif result.ok and isinstance(call, ISSUING) and isinstance(result.value, int):
+            w = self._issue(w, slot, result.value)
         return w, result
+
+    # --- the network beyond the machine (clients of R15, senders of datagrams) ----------------
+    def client_connects(self, w: World, port: int, client: int) -> tuple[World, bool]:
+        """A network client connects to ``port``: queued on the open stream socket listening
+        there if its backlog has room; refused otherwise (False)."""
+        for index, sock in enumerate(w.sockets):
+            if sock.status is SocketStatus.LISTENING and sock.port == port:
+                if len(sock.queue) >= sock.backlog:
+                    return w, False
+                sock = sock._replace(queue=(*sock.queue, client))
+                return self.kernel.update_socket(w, index, sock), True
+        return w, False
+
+    def datagram_arrives(self, w: World, port: int, datagram: int) -> tuple[World, bool]:
+        """A datagram for ``port``: queued on the open datagram socket bound there; dropped
+        (False) when there is none, as UDP drops it."""
+        for index, sock in enumerate(w.sockets):
+            if sock.status is not SocketStatus.CLOSED and sock.port == port:
+                if is_stream(sock.kind):
+                    continue
+                sock = sock._replace(queue=(*sock.queue, datagram))
+                return self.kernel.update_socket(w, index, sock), True
+        return w, False
 
     # --- ghost bookkeeping for the properties -------------------------------------------------
     def _issue(self, w: World, slot: int, value: int) -> World:

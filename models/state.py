@@ -16,8 +16,14 @@ from wspshare.models.records import fast_replace
 
 XP1_IFS_HANDLES = 0x00020000  # dwServiceFlags1 bit: the provider's descriptors are kernel handles
 AF_INET = 2
+AF_INET6 = 23
 SOCK_STREAM = 1
+SOCK_DGRAM = 2
 IPPROTO_TCP = 6
+IPPROTO_UDP = 17
+FROM_PROTOCOL_INFO = -1  # WSPSocket: take this parameter from the WSAPROTOCOL_INFO (R12)
+Kind = tuple[int, int, int]  # (address family, socket type, protocol) of an underlying socket
+TCP_V4: Kind = (AF_INET, SOCK_STREAM, IPPROTO_TCP)
 FIRST_HANDLE_VALUE = 4  # M1: handle values are multiples of 4 from 4 upward
 HANDLE_STEP = 4
 
@@ -35,6 +41,7 @@ class SocketStatus(IntEnum):
     CREATED = 0
     CONNECTED = 1
     CLOSED = 2  # the underlying socket is gone; the peer has seen the connection end
+    LISTENING = 3  # WSPListen succeeded: network clients may queue connections (R15)
 
 
 @fast_replace
@@ -64,6 +71,15 @@ class Sock(NamedTuple):
     sent: int  # messages the network peer has received
     inbox: int  # messages from the peer not yet read
     last_set: tuple[int, int]  # ghost: the last (option, value) set through any descriptor
+    # Beyond the seed (R12, R15): every default below is what a seed socket has, so the seed's
+    # configurations build the very same states as before these fields existed.
+    kind: Kind = TCP_V4
+    port: int = 0  # the local port WSPBind gave it (0: unbound)
+    backlog: int = 0  # how many connections WSPListen lets wait (0: not listening)
+    queue: tuple[int, ...] = ()  # pending connections (listening) or datagrams (UDP), by id
+    taken: tuple[int, ...] = ()  # ghost: every id WSPAccept or WSPRecvFrom took off ``queue``
+    origin: int = -1  # the connection id an accepted socket was made for (-1: not accepted)
+    shut: int = 0  # WSPShutdown: bit 1 no more receives, bit 2 no more sends
 
 
 @fast_replace

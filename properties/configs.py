@@ -17,6 +17,8 @@ from wspshare.models.variants import CORRECT, variant_named
 from wspshare.properties.handoff import checkable
 
 DEFAULT_FANOUT = 2
+LISTENER_CLIENTS = 2  # network clients of the listener configuration
+DATAGRAMS = 2  # datagrams that reach the datagram configuration's socket
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,23 @@ CONFIGS: dict[str, NamedConfig] = {
             f"one source serving --targets K interchangeable targets in any order (M7), "
             f"default {DEFAULT_FANOUT}",
             lambda _: ScenarioConfig(targets=DEFAULT_FANOUT, threads=1),
+            fanout=True,
+        ),
+        NamedConfig(
+            "listener",
+            f"a prefork server: the source binds and listens, hands the listening socket to "
+            f"--targets K workers (default {DEFAULT_FANOUT}) and closes its own; "
+            f"{LISTENER_CLIENTS} network clients connect, each accepted once (R15)",
+            lambda _: ScenarioConfig(
+                targets=DEFAULT_FANOUT, pattern="listener", clients=LISTENER_CLIENTS
+            ),
+            fanout=True,
+        ),
+        NamedConfig(
+            "datagram",
+            f"a bound UDP socket shared with --targets K readers (default {DEFAULT_FANOUT}); "
+            f"{DATAGRAMS} datagrams arrive, each read once",
+            lambda _: ScenarioConfig(targets=DEFAULT_FANOUT, pattern="datagram", clients=DATAGRAMS),
             fanout=True,
         ),
         NamedConfig(

@@ -15,6 +15,7 @@ from wspshare.models.scenario import HandoffModel, HandoffState, StrangerRegs, T
 from wspshare.models.state import HandleKind, SocketStatus
 from wspshare.properties.invariants import WORLD_INVARIANTS, Diagnosis
 from wspshare.properties.isolation import ISOLATION_INVARIANTS, ISOLATION_RULES
+from wspshare.properties.patterns import pattern_invariants, served_everyone
 
 ScenarioCheck = Callable[[HandoffModel, HandoffState], Diagnosis]
 
@@ -90,10 +91,16 @@ def no_leak(model: HandoffModel, s: HandoffState) -> Diagnosis:
 
 
 def handoff_succeeded(model: HandoffModel, s: HandoffState) -> bool:
-    """Every target got a working descriptor, and in the end everything is released."""
+    """Every target got a working descriptor, and in the end everything is released.  Where
+    targets serve the network, "working" is for the workers together: every client accepted
+    (or datagram read) by some worker, not necessarily by each."""
     if not model.is_final(s):
         return False
-    claimed = all(r.claimed and r.worked for r in s.regs if isinstance(r, TargetRegs))
+    targets = [r for r in s.regs if isinstance(r, TargetRegs)]
+    if model.pattern.loops:
+        claimed = all(r.claimed for r in targets) and served_everyone(model, s)
+    else:
+        claimed = all(r.claimed and r.worked for r in targets)
     released = all(k.status is SocketStatus.CLOSED for k in s.world.sockets)
     return claimed and released
 
@@ -129,6 +136,11 @@ def _succeeds_or_faulted(model: HandoffModel, s: HandoffState) -> bool:
     return s.faulted or handoff_succeeded(model, s)
 
 
+def scenario_invariants(model: HandoffModel) -> dict[str, tuple[str, ScenarioCheck]]:
+    """The scenario invariants of ``model``: the seed's, and those of its sharing pattern."""
+    return {**SCENARIO_INVARIANTS, **pattern_invariants(model)}
+
+
 def handoff_properties(model: HandoffModel) -> list[Property[HandoffState]]:
     """Every property of SPEC "What must hold", bound to ``model``."""
     props: list[Property[HandoffState]] = []
@@ -136,7 +148,7 @@ def handoff_properties(model: HandoffModel) -> list[Property[HandoffState]]:
         doc = (check.__doc__ or "").strip().splitlines()[0]
         holds = partial(_world_holds, check, model)
         props.append(Property(name, WORLD_RULES[name], Expectation.ALWAYS, holds, doc))
-    for name, (rule, scheck) in SCENARIO_INVARIANTS.items():
+    for name, (rule, scheck) in scenario_invariants(model).items():
         doc = (scheck.__doc__ or "").strip().splitlines()[0]
         holds = partial(_scenario_holds, scheck, model)
         props.append(Property(name, rule, Expectation.ALWAYS, holds, doc))
@@ -164,7 +176,7 @@ def violations(model: HandoffModel, s: HandoffState) -> list[tuple[str, str]]:
         found = check(model.semantics, s.world)
         if found is not None:
             out.append((name, found))
-    for name, (_, scheck) in SCENARIO_INVARIANTS.items():
+    for name, (_, scheck) in scenario_invariants(model).items():
         found = scheck(model, s)
         if found is not None:
             out.append((name, found))

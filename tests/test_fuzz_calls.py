@@ -1,7 +1,8 @@
 """At least 10,000 arbitrary calls per run through all three installed providers.
 
 How the number is reached: ``EXAMPLES`` Hypothesis examples, each a list of ``OPS`` ops of which
-about six in seven are SPI calls (the rest spawn, exit or starve processes), so each run makes
+about six in seven are SPI calls (the rest spawn, exit or starve processes, or are the network's
+connections and datagrams), the calls beyond the seed (R12, R15) among them, so each run makes
 about ``EXAMPLES * OPS * 6/7`` calls; a counter of the calls actually made is asserted at the end.
 Arguments include stale, foreign and invalid descriptors, replayed, misdelivered and forged
 protocol infos, calls from exited processes and bad threads.  After every call: no exception,
@@ -15,7 +16,8 @@ from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from wspshare.models.semantics import Semantics
+from wspshare.models.errors import WSAError
+from wspshare.models.semantics import CALL_TYPES, Semantics
 from wspshare.models.state import HandleKind
 from wspshare.properties.stateful.driver import Driver, PropertyViolation, format_trace
 from wspshare.properties.stateful.ops import Op, ops
@@ -28,6 +30,7 @@ MIN_CALLS = 10_000
 def test_ten_thousand_arbitrary_calls_keep_every_invariant() -> None:
     calls = 0
     providers: Counter[int] = Counter()
+    answered: Counter[tuple[str, WSAError]] = Counter()
 
     @settings(
         max_examples=EXAMPLES,
@@ -51,6 +54,7 @@ def test_ten_thousand_arbitrary_calls_keep_every_invariant() -> None:
             raise AssertionError(f"{err}\n{format_trace(err.trace)}") from None
         finally:
             calls += driver.calls
+            answered.update(driver.answered)
         for proc in driver.world.procs:
             for h in proc.handles:
                 if h.kind is not HandleKind.PROCESS:
@@ -60,3 +64,12 @@ def test_ten_thousand_arbitrary_calls_keep_every_invariant() -> None:
     assert calls >= MIN_CALLS, f"only {calls} calls were made"
     # Every installed provider held descriptors at the end of some history.
     assert set(providers) == {1001, 1002, 1003}, providers
+    # Every call the model knows was driven, and the R12 codes and those of the calls beyond the
+    # seed were all met (each is only allowed where its call's page names it, see ``allowed``).
+    assert {name for name, _ in answered} == {t.__name__ for t in CALL_TYPES}
+    codes = {code for _, code in answered}
+    new_codes = {
+        WSAError.WSAESOCKTNOSUPPORT, WSAError.WSAEPROTONOSUPPORT, WSAError.WSAEPROTOTYPE,
+        WSAError.WSAEOPNOTSUPP,
+    }  # fmt: skip
+    assert new_codes <= codes, new_codes - codes

@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
-from wspshare.models.calls import FD_ALL_EVENTS, KNOWN_OPTIONS, WSPSocket
+from wspshare.models.calls import FD_ALL_EVENTS, KNOWN_OPTIONS, SHUT_RECEIVE, SHUT_SEND, WSPSocket
 from wspshare.models.errors import WSAError
+from wspshare.models.params import is_stream, resolve
+from wspshare.models.providers.endpoints import EndpointCalls
 from wspshare.models.state import (
-    AF_INET,
-    IPPROTO_TCP,
-    SOCK_STREAM,
+    TCP_V4,
     Handle,
+    Kind,
     ProtocolInfo,
     Result,
     Sock,
@@ -41,8 +42,18 @@ class PendingClaim(NamedTuple):
     holds_ref: bool
 
 
-class Provider:
-    """Base class of service providers; ``catalog_id`` is its WSAPROTOCOL_INFO catalog entry."""
+def kind_of(call: WSPSocket | ProtocolInfo) -> Kind:
+    """The (family, type, protocol) a creation request or a protocol info names."""
+    if isinstance(call, ProtocolInfo):
+        return (call.address_family, call.socket_type, call.protocol)
+    return (call.address_family, call.socket_type, call.protocol)
+
+
+class Provider(EndpointCalls):
+    """Base class of service providers; ``catalog_id`` is its WSAPROTOCOL_INFO catalog entry.
+
+    One catalog entry stands for every kind the provider makes (IPv4 and IPv6, TCP and UDP);
+    its own WSAPROTOCOL_INFO names IPv4 TCP, which is what a bare ``WSPSocket(catalog)`` gets."""
 
     name = "provider"
     catalog_id = 0
@@ -70,25 +81,28 @@ class Provider:
         return w
 
     # --- catalog -----------------------------------------------------------------------------
-    def protocol_info(self, reserved: int) -> ProtocolInfo:
-        """The WSAPROTOCOL_INFO of this catalog entry, with ``dwProviderReserved`` set (M2)."""
+    def protocol_info(self, reserved: int, kind: Kind = TCP_V4) -> ProtocolInfo:
+        """The WSAPROTOCOL_INFO of this catalog entry for a socket of ``kind``, with
+        ``dwProviderReserved`` set (M2)."""
         return ProtocolInfo(
             self.service_flags1,
             self.catalog_id,
             (self.catalog_id,),
-            AF_INET,
-            SOCK_STREAM,
-            IPPROTO_TCP,
+            *kind,
             reserved,
         )
 
     def supports(self, call: WSPSocket | ProtocolInfo) -> WSAError:
-        """Check the (family, type, protocol) triple of a creation request."""
-        if call.address_family != AF_INET:
-            return WSAError.WSAEAFNOSUPPORT
-        if call.socket_type != SOCK_STREAM or call.protocol != IPPROTO_TCP:
-            return WSAError.WSAEINVAL
-        return WSAError.NO_ERROR
+        """Check the (family, type, protocol) triple of a request the switch has resolved (R12);
+        a triple that names a kind this provider cannot make gets the documented error."""
+        kind = kind_of(call)
+        resolved = resolve(kind, kind)
+        return resolved if isinstance(resolved, WSAError) else WSAError.NO_ERROR
+
+    def same_kind(self, sock: Sock, info: ProtocolInfo) -> bool:
+        """R3: a claim yields a descriptor of the common socket, so the kind asked for (the
+        info's, or explicit values overriding it, R12) must be the socket's own."""
+        return sock.kind == kind_of(info)
 
     # --- differing SPI calls ---------------------------------------------------------------
     def socket(self, sem: Semantics, w: World, slot: int, call: WSPSocket) -> tuple[World, Result]:
@@ -111,6 +125,18 @@ class Provider:
         """The underlying socket a descriptor names, found the provider's own way."""
         raise NotImplementedError
 
+    def new_descriptor(
+        self, sem: Semantics, w: World, slot: int, index: int
+    ) -> tuple[World, Result]:
+        """A first descriptor for socket ``index`` in ``slot``, made the provider's way (R4)."""
+        raise NotImplementedError
+
+    def create(self, sem: Semantics, w: World, slot: int, kind: Kind) -> tuple[World, Result]:
+        """A new socket of ``kind`` with one descriptor; nothing is left behind on failure."""
+        w1, index = sem.kernel.new_socket(w, self.catalog_id, kind)
+        w1, result = self.new_descriptor(sem, w1, slot, index)
+        return (w1, result) if result.ok else (w, result)
+
     # --- the data path, common to all providers (R6, R8, R9) ---------------------------------
     def _live_socket(
         self, sem: Semantics, w: World, slot: int, d: Handle
@@ -130,8 +156,11 @@ class Provider:
         index, sock = found
         if sock.status is SocketStatus.CONNECTED:
             return w, fail(WSAError.WSAEISCONN)
-        # The peer greets on connect, so there is one message to read.
-        sock = sock._replace(status=SocketStatus.CONNECTED, inbox=1)
+        if sock.status is SocketStatus.LISTENING:
+            return w, fail(WSAError.WSAEINVAL)  # connect's page: "the socket is listening"
+        # A stream peer greets on connect, so there is one message to read; a datagram socket
+        # only records its default peer.
+        sock = sock._replace(status=SocketStatus.CONNECTED, inbox=1 if is_stream(sock.kind) else 0)
         return sem.kernel.update_socket(w, index, sock), OK_NONE
 
     def send(self, sem: Semantics, w: World, slot: int, d: Handle) -> tuple[World, Result]:
@@ -141,6 +170,8 @@ class Provider:
         index, sock = found
         if sock.status is not SocketStatus.CONNECTED:
             return w, fail(WSAError.WSAENOTCONN)
+        if sock.shut & SHUT_SEND:
+            return w, fail(WSAError.WSAESHUTDOWN)
         return sem.kernel.update_socket(w, index, sock._replace(sent=sock.sent + 1)), OK_NONE
 
     def recv(self, sem: Semantics, w: World, slot: int, d: Handle) -> tuple[World, Result]:
@@ -148,8 +179,12 @@ class Provider:
         if found is None:
             return w, fail(WSAError.WSAENOTSOCK)
         index, sock = found
+        if not is_stream(sock.kind):
+            return self.recvfrom(sem, w, slot, d)
         if sock.status is not SocketStatus.CONNECTED:
             return w, fail(WSAError.WSAENOTCONN)
+        if sock.shut & SHUT_RECEIVE:
+            return w, fail(WSAError.WSAESHUTDOWN)
         if sock.inbox == 0:
             return w, fail(WSAError.WSAEWOULDBLOCK)
         sock = sock._replace(inbox=sock.inbox - 1)

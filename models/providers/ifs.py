@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from wspshare.models.calls import WSPSocket
 from wspshare.models.errors import WSAError
 from wspshare.models.kernel import find_handle
-from wspshare.models.providers.base import Provider
+from wspshare.models.providers.base import Provider, kind_of
 from wspshare.models.state import (
     XP1_IFS_HANDLES,
     Handle,
@@ -37,12 +37,17 @@ class IfsProvider(Provider):
         error = self.supports(call)
         if error:
             return w, fail(error)
-        w1, index = sem.kernel.new_socket(w, self.catalog_id)
-        w1, value = sem.kernel.add_handle(w1, slot, index, self.catalog_id, HandleKind.PENDING)
+        return self.create(sem, w, slot, kind_of(call))
+
+    def new_descriptor(
+        self, sem: Semantics, w: World, slot: int, index: int
+    ) -> tuple[World, Result]:
+        """A kernel handle, handed out through WPUModifyIFSHandle; on failure nothing was made
+        (the caller drops the half-built world: no socket without a reference)."""
+        w1, value = sem.kernel.add_handle(w, slot, index, self.catalog_id, HandleKind.PENDING)
         if isinstance(value, WSAError):
-            return w, fail(value)  # nothing was made: no socket without a reference
-        w1, result = self.hand_out(sem, w1, slot, value)
-        return (w1, result) if result.ok else (w, result)
+            return w, fail(value)
+        return self.hand_out(sem, w1, slot, value)
 
     def hand_out(self, sem: Semantics, w: World, slot: int, value: int) -> tuple[World, Result]:
         """R4: the client only ever sees the handle after WPUModifyIFSHandle."""
@@ -57,7 +62,7 @@ class IfsProvider(Provider):
         w, value = sem.kernel.duplicate_handle(w, slot, d.value, target, HandleKind.PENDING)
         if isinstance(value, WSAError):
             return w, fail(value)
-        return w, Result(WSAError.NO_ERROR, self.protocol_info(value))
+        return w, Result(WSAError.NO_ERROR, self.protocol_info(value, w.sockets[d.obj].kind))
 
     def socket_from_info(
         self, sem: Semantics, w: World, slot: int, info: ProtocolInfo
@@ -68,6 +73,8 @@ class IfsProvider(Provider):
         handle = find_handle(w.procs[slot], info.provider_reserved)
         # R2: once claimed the handle is a descriptor, no longer PENDING, so a replay fails.
         if handle is None or not self.claimable(handle):
+            return w, fail(WSAError.WSAEINVAL)
+        if not self.same_kind(w.sockets[handle.obj], info):
             return w, fail(WSAError.WSAEINVAL)
         return self.hand_out(sem, w, slot, handle.value)
 

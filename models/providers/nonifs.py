@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from wspshare.models.calls import WSPSocket
 from wspshare.models.errors import WSAError
-from wspshare.models.providers.base import PendingClaim, Provider
+from wspshare.models.providers.base import PendingClaim, Provider, kind_of
 from wspshare.models.records import fast_replace
 from wspshare.models.state import Handle, ProtocolInfo, Result, SocketStatus, World, fail
 
@@ -73,9 +73,13 @@ class NonIfsProvider(Provider):
         error = self.supports(call)
         if error:
             return w, fail(error)
-        w1, index = sem.kernel.new_socket(w, self.catalog_id)
-        w1, result = sem.switch.create_socket_handle(w1, slot, self.catalog_id, index)
-        return (w1, result) if result.ok else (w, result)
+        return self.create(sem, w, slot, kind_of(call))
+
+    def new_descriptor(
+        self, sem: Semantics, w: World, slot: int, index: int
+    ) -> tuple[World, Result]:
+        """R4: every descriptor of a non-IFS provider comes from WPUCreateSocketHandle."""
+        return sem.switch.create_socket_handle(w, slot, self.catalog_id, index)
 
     def socket_of(self, sem: Semantics, w: World, slot: int, d: Handle) -> int | None:
         context = sem.switch.query_socket_handle_context(w, slot, d.value)
@@ -95,7 +99,8 @@ class NonIfsProvider(Provider):
         w = sem.with_provider_state(w, self, NonIfsState(st.next_token + 1, (*st.shares, share)))
         if holds:
             w = sem.kernel.add_ref(w, index)
-        return w, Result(WSAError.NO_ERROR, self.protocol_info(share.token))
+        info = self.protocol_info(share.token, w.sockets[index].kind)
+        return w, Result(WSAError.NO_ERROR, info)
 
     def find_share(self, st: NonIfsState, token: int) -> Share | None:
         return next((s for s in st.shares if s.token == token), None)
@@ -110,6 +115,8 @@ class NonIfsProvider(Provider):
         share = self.find_share(st, info.provider_reserved)
         if share is None or not self.may_claim(share, w.procs[slot].pid):
             return w, fail(WSAError.WSAEINVAL)  # R2 and "no access for strangers"
+        if not self.same_kind(w.sockets[share.sock], info):
+            return w, fail(WSAError.WSAEINVAL)  # the info's kind overridden by another (R12)
         if w.sockets[share.sock].status is SocketStatus.CLOSED:
             # The socket went before the claim (a premature close): the record is useless now.
             return self.consume(sem, w, st, share), fail(WSAError.WSAEINVAL)

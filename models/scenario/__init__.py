@@ -2,6 +2,7 @@
 
 from wspshare.models.scenario.actions import (
     Action,
+    Arrive,
     Crash,
     Deliver,
     Duplicate,
@@ -28,6 +29,7 @@ __all__ = [
     "DONE",
     "PROVIDER_NAMES",
     "Action",
+    "Arrive",
     "Channel",
     "Crash",
     "Deliver",

@@ -95,9 +95,24 @@ class Exhaust(NamedTuple):
         return f"fault: P{self.slot}'s next allocation fails with {self.error}"
 
 
-Action = Step | Deliver | Timeout | Crash | Lose | Duplicate | Reorder | ReusePid | Exhaust
+class Arrive(NamedTuple):
+    """The network: client ``ident`` connects to the listening socket, or datagram ``ident``
+    arrives at the datagram socket (R15).  Not a fault: a fair scheduler lets it happen."""
+
+    ident: int
+    datagram: bool = False
+
+    def __str__(self) -> str:
+        if self.datagram:
+            return f"net: datagram {self.ident} arrives"
+        return f"net: client {self.ident} connects"
+
+
+Action = Step | Deliver | Timeout | Crash | Lose | Duplicate | Reorder | ReusePid | Exhaust | Arrive
 FAULTS = (Crash, Lose, Duplicate, Reorder, ReusePid, Exhaust, Timeout)
-ACTION_TYPES = (Step, Deliver, Timeout, Crash, Lose, Duplicate, Reorder, ReusePid, Exhaust)
+ACTION_TYPES = (
+    Step, Deliver, Timeout, Crash, Lose, Duplicate, Reorder, ReusePid, Exhaust, Arrive,
+)  # fmt: skip
 
 
 def _same_action(self: tuple[object, ...], other: object) -> bool:

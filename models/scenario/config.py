@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from wspshare.models.errors import ModelError
+from wspshare.models.scenario.patterns import Pattern, pattern_named
 
 PROVIDER_NAMES = ("ifs", "non-ifs", "non-ifs-claim")
 
@@ -40,6 +41,9 @@ class ScenarioConfig:
     tries forged protocol infos.  ``explicit_delivery``: IPC messages travel on a wire and arrive
     by a separate delivery action (the simulator uses it to give deliveries a delay).
     ``timeouts``: a blocked receive may give up; on by default when messages can be lost.
+    ``pattern``: what is shared (``models.scenario.patterns``: the seed's connected socket, a
+    listening socket, a datagram socket); ``clients``: how many network clients connect, or
+    datagrams arrive, in the patterns whose targets serve the network.
     """
 
     provider: str = "ifs"
@@ -52,13 +56,23 @@ class ScenarioConfig:
     explicit_delivery: bool = False
     timeouts: bool | None = None
     variant: str = "correct"
+    pattern: str = "handoff"
+    clients: int = 2
 
     def __post_init__(self) -> None:
+        pattern_named(self.pattern)
+        if self.clients < 0:
+            raise ModelError(f"--clients must be at least 0, got {self.clients}")
         if self.targets < 1:
             raise ModelError(f"--targets must be at least 1, got {self.targets}")
         if self.threads < 1:
             raise ModelError(f"--threads must be at least 1, got {self.threads}")
         self.faults.validate()
+
+    @property
+    def shares(self) -> Pattern:
+        """The sharing pattern this scenario runs."""
+        return pattern_named(self.pattern)
 
     @property
     def timeouts_on(self) -> bool:

@@ -18,6 +18,7 @@ from wspshare.models.protocol import Property
 from wspshare.models.providers import Provider
 from wspshare.models.scenario.actions import (
     Action,
+    Arrive,
     Crash,
     Deliver,
     Duplicate,
@@ -46,6 +47,7 @@ from wspshare.models.scenario.state import (
 )
 from wspshare.models.scenario.symmetry import canonical, reduces
 from wspshare.models.semantics import Semantics
+from wspshare.models.state import SocketStatus
 
 CRASH, LOSE, DUPLICATE, REORDER, REUSE_PID, EXHAUST = range(6)
 SHORTAGES = (WSAError.WSAENOBUFS, WSAError.WSAEMFILE)  # M5: lack of resources
@@ -81,6 +83,7 @@ class HandoffModel:
         self.programs = programs or Programs()
         self.provider: Provider = self.semantics.provider_named(self.config.provider)
         self.catalog_id = self.provider.catalog_id
+        self.pattern = self.config.shares
         self.source_slot = 0
         self._properties = tuple(properties)
         self._symmetric = reduces(self)
@@ -135,8 +138,26 @@ class HandoffModel:
             for slot, regs in enumerate(state.regs):
                 if procs[slot].alive:
                     out.extend(self.program(regs).timeouts(self, state, slot))
+        out.extend(self.network_actions(state))
         out.extend(self.fault_actions(state))
         return out
+
+    def network_actions(self, state: HandoffState) -> list[Action]:
+        """The next network client (or datagram), once the shared socket can take it: a
+        client retries until the server listens with room in its backlog, a sender sends to a
+        bound socket; so none is refused in a behaviour where the workers do their job."""
+        pattern = self.pattern
+        if not pattern.loops or state.net >= self.config.clients:
+            return []
+        datagram = pattern.serves == "read"
+        for sock in state.world.sockets:
+            if sock.port != pattern.port or sock.status is SocketStatus.CLOSED:
+                continue
+            if datagram or (
+                sock.status is SocketStatus.LISTENING and len(sock.queue) < sock.backlog
+            ):
+                return [Arrive(state.net + 1, datagram)]
+        return []
 
     def fault_actions(self, state: HandoffState) -> list[Action]:
         out: list[Action] = []
@@ -180,12 +201,23 @@ class HandoffModel:
             chan = state.chans[action.chan].deliver(action.direction)
             state = state._replace(chans=replace_at(state.chans, action.chan, chan))
             return state, Effect(-1, -1, 0, str(action), "delivered")
+        if isinstance(action, Arrive):
+            return self.arrive(state, action)
         if isinstance(action, Timeout):
             prog = self.program(state.regs[action.slot])
             state = state._replace(faulted=True)
             assert isinstance(prog, SourceProgram | TargetProgram)
             return prog.time_out(self, state, action)
         return self.inject(state, action)
+
+    def arrive(self, state: HandoffState, action: Arrive) -> Outcome:
+        sem, port = self.semantics, self.pattern.port
+        if action.datagram:
+            w, queued = sem.datagram_arrives(state.world, port, action.ident)
+        else:
+            w, queued = sem.client_connects(state.world, port, action.ident)
+        state = state._replace(world=w, net=state.net + 1)
+        return state, Effect(-1, -1, 0, str(action), "queued" if queued else "refused")
 
     def inject(self, state: HandoffState, action: Action) -> Outcome:
         """Apply a fault (M5); every fault spends its budget and marks the behaviour faulted."""
@@ -241,7 +273,7 @@ class HandoffModel:
         )
 
     def is_fair(self, action: Action) -> bool:
-        return isinstance(action, Step | Deliver)
+        return isinstance(action, Step | Deliver | Arrive)
 
     def representative(self, state: HandoffState) -> HandoffState:
         """Targets and helper threads sorted, when that is sound (``models.scenario.symmetry``)."""

@@ -41,6 +41,8 @@ class TargetRegs(NamedTuple):
     extra: int  # a second descriptor, got by claiming a duplicated info again (R2 forbids it)
     chan: int  # which target of the source this is (its channel)
     worked: bool = False  # ghost: data went out through the claimed descriptor (step 9)
+    conn: int = 0  # a connection accepted through the shared descriptor, not yet closed
+    served: int = 0  # connections accepted or datagrams read through it (a worker's count)
 
 
 @fast_replace
@@ -61,3 +63,4 @@ class HandoffState(NamedTuple):
     budget: tuple[int, ...]  # faults still allowed, in the order of ``Faults``' fields
     faulted: bool  # ghost: a fault or a timeout happened (liveness is claimed only without)
     stale_use: bool  # ghost: a thread reached a socket through a value not handed for it
+    net: int = 0  # network clients that connected (or datagrams that arrived): ids 1..net

@@ -57,10 +57,20 @@ Rename = Callable[[int], int]
 KNOWN_FIELDS = {
     Process: ("pid", "alive", "threads", "handles", "issued", "fail_next"),
     SourceRegs: ("pcs", "sock", "sock_id", "phases", "pids", "pins", "infos", "closed", "spare"),
-    TargetRegs: ("pcs", "sock", "sock_id", "info", "claimed", "extra", "chan", "worked"),
-    HandoffState: ("world", "regs", "chans", "budget", "faulted", "stale_use"),
+    TargetRegs: (
+        "pcs", "sock", "sock_id", "info", "claimed", "extra", "chan", "worked", "conn", "served",
+    ),
+    HandoffState: ("world", "regs", "chans", "budget", "faulted", "stale_use", "net"),
     World: ("procs", "sockets", "providers"),
-}
+    # No field of a socket names a slot or a target's pid except the event registrations', which
+    # are renamed; the beyond-the-seed fields hold ports and network ids (the same in every
+    # member of a class), and sockets are not permuted: a target's accepted connections are
+    # sockets it reaches through its handles, which move with it.
+    Sock: (
+        "catalog", "refs", "status", "options", "events", "sent", "inbox", "last_set", "kind",
+        "port", "backlog", "queue", "taken", "origin", "shut",
+    ),
+}  # fmt: skip
 
 
 def symmetry_sound(model: HandoffModel) -> str | None:
@@ -126,7 +136,7 @@ def _local_key(s: HandoffState, k: int, pids: list[int]) -> Key:
     assert isinstance(regs, TargetRegs) and isinstance(src, SourceRegs)
     mine = (
         _helpers_sorted(regs.pcs), _info(regs.info), regs.sock, regs.sock_id, regs.claimed,
-        regs.extra, regs.worked,
+        regs.extra, regs.worked, regs.conn, regs.served,
     )  # fmt: skip
     return (
         proc[1:],  # all but the pid
@@ -219,7 +229,7 @@ def _permute(s: HandoffState, order: list[int], pids: list[int]) -> HandoffState
         assert isinstance(t, TargetRegs)
         regs[1 + new] = t._replace(chan=new)
     chans = tuple([_rename_chan(s.chans[old], rp) for old in order])
-    return HandoffState(world, tuple(regs), chans, s.budget, s.faulted, s.stale_use)
+    return HandoffState(world, tuple(regs), chans, s.budget, s.faulted, s.stale_use, s.net)
 
 
 def _rename_proc(p: Process, pid_map: dict[int, int], slot_map: dict[int, int]) -> Process:

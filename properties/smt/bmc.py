@@ -34,7 +34,7 @@ from wspshare.models.calls import (
 )
 from wspshare.models.errors import ModelError, WSAError
 from wspshare.models.semantics import Semantics
-from wspshare.models.state import IPPROTO_TCP, ProtocolInfo, World
+from wspshare.models.state import ProtocolInfo, World
 from wspshare.properties.invariants import world_violations
 from wspshare.properties.smt.concrete import encode, evaluator
 from wspshare.properties.smt.interrupt import checked
@@ -174,12 +174,18 @@ def _bmc(
 def to_call(name: str, a: dict[str, int], sem: Semantics) -> Call:
     """The ``models.calls`` record of a twin SPI action."""
     if name == "WSPSocket":
-        return WSPSocket(a["catalog"], None, a["family"], a["type"], IPPROTO_TCP)
+        return WSPSocket(a["catalog"], None, a["family"], a["type"], a["protocol"])
     if name == "claim":
         provider = sem.provider(a["catalog"])
         flags = provider.service_flags1 if provider else 0
         info = ProtocolInfo(
-            flags, a["catalog"], (a["catalog"],), a["family"], a["type"], IPPROTO_TCP, a["reserved"]
+            flags,
+            a["catalog"],
+            (a["catalog"],),
+            a["family"],
+            a["type"],
+            a["protocol"],
+            a["reserved"],
         )
         return WSPSocket(info=info)
     if name == "WSPSetSockOpt":

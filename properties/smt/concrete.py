@@ -26,8 +26,10 @@ from wspshare.models.calls import (
     WSPSetSockOpt,
     WSPSocket,
 )
+from wspshare.models.params import substitute
 from wspshare.models.providers import NonIfsState
-from wspshare.models.state import IPPROTO_TCP, World
+from wspshare.models.providers.base import kind_of
+from wspshare.models.state import TCP_V4, Sock, SocketStatus, World
 from wspshare.properties.smt.state import (
     NONIFS_CATALOGS,
     OPTIONS,
@@ -38,11 +40,16 @@ from wspshare.properties.smt.state import (
 )
 
 Decoded = dict[str, Any]
+# What every field of ``Sock`` after the seed's eight holds on a seed socket (the twin's only kind).
+SEED_SOCKET_TAIL = Sock(0, 0, SocketStatus.CREATED, (), (), 0, 0, (0, 0))[8:]
 
 
 def fits(w: World, b: Bounds, catalogs: tuple[int, ...]) -> bool:
-    """Whether the twin at bounds ``b`` can hold ``w``."""
+    """Whether the twin at bounds ``b`` can hold ``w`` (its sockets are the seed's kind only:
+    unbound IPv4 TCP sockets with nothing queued, R12 and R15 beyond its reach)."""
     if len(w.procs) > b.procs or len(w.sockets) > b.sockets:
+        return False
+    if any(s[8:] != SEED_SOCKET_TAIL for s in w.sockets):
         return False
     if any(p.threads > b.threads for p in w.procs):
         return False
@@ -232,22 +239,23 @@ def twin_call(call: Call, slot: int, thread: int) -> tuple[str, dict[str, int]]:
     """The twin action and arguments of ``sem.call(w, slot, thread, call)``."""
     base = {"slot": slot, "thread": thread}
     if isinstance(call, WSPSocket):
+        # The switch's substitution of wildcards (R12) happens here; the twin checks the rest.
         info = call.info
+        asked = kind_of(call)
         if info is None:
-            stype = call.socket_type if call.protocol == IPPROTO_TCP else -1
+            family, stype, protocol = substitute(asked, TCP_V4)
             return "WSPSocket", {
-                **base,
-                "catalog": call.catalog,
-                "family": call.address_family,
-                "type": stype,
-            }
-        stype = info.socket_type if info.protocol == IPPROTO_TCP else -1
+                **base, "catalog": call.catalog, "family": family, "type": stype,
+                "protocol": protocol,
+            }  # fmt: skip
+        family, stype, protocol = substitute(asked, kind_of(info))
         return "claim", {
             **base,
             "catalog": info.catalog_entry_id,
             "reserved": info.provider_reserved,
-            "family": info.address_family,
+            "family": family,
             "type": stype,
+            "protocol": protocol,
         }
     if isinstance(call, WSPSetSockOpt):
         return "WSPSetSockOpt", {**base, "s": call.s, "option": call.option, "val": call.value}

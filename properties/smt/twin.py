@@ -43,6 +43,7 @@ from wspshare.properties.smt.state import (
 )
 
 AF_INET, SOCK_STREAM, IPPROTO_TCP = 2, 1, 6
+AF_INET6, SOCK_DGRAM, IPPROTO_UDP = 23, 2, 17
 FD_ALL_EVENTS = 0x3FF
 FIRST_PID, PID_STEP = 100, 4
 Args = dict[str, Any]
@@ -94,9 +95,12 @@ class Twin:
         self.b = bounds
         self._resolved: tuple[Any, int | None] | None = None
         self.actions: dict[str, tuple[tuple[str, ...], Callable[[SymState, Args], Outcome]]] = {
-            "WSPSocket": (("slot", "thread", "catalog", "family", "type"), self.WSPSocket),
+            "WSPSocket": (
+                ("slot", "thread", "catalog", "family", "type", "protocol"),
+                self.WSPSocket,
+            ),
             "claim": (
-                ("slot", "thread", "catalog", "reserved", "family", "type"),
+                ("slot", "thread", "catalog", "reserved", "family", "type", "protocol"),
                 self.claim,
             ),
             "WSPConnect": (("slot", "thread", "s"), self.WSPConnect),
@@ -338,11 +342,28 @@ class Twin:
         return ok, ite(ok, self.set_kind(s, h.cells, z3.IntVal(IFS)), s)
 
     # --- providers (models.providers) ------------------------------------------------------------
-    def supports(self, s: SymState, family: Any, stype: Any, then: Outcome) -> Outcome:
+    def supports(self, s: SymState, a: Args, then: Outcome, claim: bool) -> Outcome:
+        """R12 (``models.params.resolve``) after the switch's substitution of wildcards: the
+        documented error for an impossible triple.  The twin's sockets are IPv4 TCP only, so a
+        creation of any other kind is outside it (disabled), and a claim of another kind fails
+        as the provider's kind check makes it fail (WSAEINVAL, nothing changed)."""
+        family, stype, protocol = a["family"], a["type"], a["protocol"]
+        proto = z3.If(
+            protocol == 0, z3.If(stype == SOCK_STREAM, IPPROTO_TCP, IPPROTO_UDP), protocol
+        )
+        seed_kind = z3.And(family == AF_INET, stype == SOCK_STREAM, proto == IPPROTO_TCP)
+        other = (
+            err(s, E.WSAEINVAL)
+            if claim
+            else Outcome(z3.BoolVal(False), z3.IntVal(0), z3.IntVal(0), s)
+        )
         return merge(
             [
-                (family != AF_INET, err(s, E.WSAEAFNOSUPPORT)),
-                (stype != SOCK_STREAM, err(s, E.WSAEINVAL)),
+                (z3.And(family != AF_INET, family != AF_INET6), err(s, E.WSAEAFNOSUPPORT)),
+                (z3.And(stype != SOCK_STREAM, stype != SOCK_DGRAM), err(s, E.WSAESOCKTNOSUPPORT)),
+                (z3.And(proto != IPPROTO_TCP, proto != IPPROTO_UDP), err(s, E.WSAEPROTONOSUPPORT)),
+                ((proto == IPPROTO_TCP) != (stype == SOCK_STREAM), err(s, E.WSAEPROTOTYPE)),
+                (z3.Not(seed_kind), other),
             ],
             then,
         )
@@ -600,7 +621,7 @@ class Twin:
             cases = [
                 (
                     a["catalog"] == cat,
-                    self.supports(st, a["family"], a["type"], self.create(st, a["slot"], cat)),
+                    self.supports(st, a, self.create(st, a["slot"], cat), claim=False),
                 )
                 for cat in (IFS_CATALOG, *NONIFS_CATALOGS)
             ]
@@ -616,15 +637,13 @@ class Twin:
             cases = [
                 (
                     a["catalog"] == IFS_CATALOG,
-                    self.supports(st, a["family"], a["type"], self.claim_ifs(st, slot, rsv)),
+                    self.supports(st, a, self.claim_ifs(st, slot, rsv), claim=True),
                 )
             ]
             cases += [
                 (
                     a["catalog"] == cat,
-                    self.supports(
-                        st, a["family"], a["type"], self.claim_nonifs(st, slot, cat, rsv)
-                    ),
+                    self.supports(st, a, self.claim_nonifs(st, slot, cat, rsv), claim=True),
                 )
                 for cat in NONIFS_CATALOGS
             ]

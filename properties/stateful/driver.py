@@ -16,21 +16,29 @@ escape ``Semantics.call``.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from wspshare.models.calls import (
     Call,
+    WSPAccept,
+    WSPBind,
     WSPCloseSocket,
     WSPConnect,
     WSPDuplicateSocket,
     WSPEventSelect,
     WSPGetSockOpt,
+    WSPListen,
     WSPRecv,
+    WSPRecvFrom,
     WSPSend,
+    WSPSendTo,
     WSPSetSockOpt,
+    WSPShutdown,
     WSPSocket,
 )
+from wspshare.models.errors import WSAError
 from wspshare.models.semantics import Semantics
 from wspshare.models.state import (
     AF_INET,
@@ -45,11 +53,13 @@ from wspshare.models.state import (
 from wspshare.properties.invariants import world_violations
 from wspshare.properties.stateful.allowed import allowed
 from wspshare.properties.stateful.ops import (
+    AF_IPX,
     MAX_SLOTS,
     CallOp,
     DescPick,
     ExitOp,
     InfoPick,
+    NetOp,
     Op,
     PidPick,
     SpawnOp,
@@ -86,6 +96,8 @@ class Driver:
     stale: dict[int, list[int]] = field(default_factory=dict)
     trace: list[TraceRow] = field(default_factory=list)
     calls: int = 0
+    made: Counter[str] = field(default_factory=Counter)  # calls made, by call type
+    answered: Counter[tuple[str, WSAError]] = field(default_factory=Counter)  # ... and their codes
 
     @classmethod
     def start(cls, sem: Semantics, threads: tuple[int, ...] = (2, 2, 1)) -> Driver:
@@ -130,8 +142,18 @@ class Driver:
     def build(self, op: CallOp) -> Call:
         s = self.descriptor(op.slot, op.desc)
         if op.name == "WSPSocket":
-            family = AF_INET if op.value != -1 else 23
+            family = AF_INET if op.value != -1 else AF_IPX
             return WSPSocket(op.catalog, None, family, SOCK_STREAM, IPPROTO_TCP)
+        if op.name == "WSPSocketKind":
+            return WSPSocket(op.catalog, None, *op.kind)
+        if op.name == "WSPBind":
+            return WSPBind(s, op.value)
+        if op.name == "WSPListen":
+            return WSPListen(s, op.value)
+        if op.name == "WSPSendTo":
+            return WSPSendTo(s, op.value)
+        if op.name == "WSPShutdown":
+            return WSPShutdown(s, op.value)
         if op.name == "claim":
             return WSPSocket(info=self.info(op.info))
         if op.name == "WSPDuplicateSocket":
@@ -147,6 +169,8 @@ class Driver:
             "WSPSend": WSPSend,
             "WSPRecv": WSPRecv,
             "WSPCloseSocket": WSPCloseSocket,
+            "WSPAccept": WSPAccept,
+            "WSPRecvFrom": WSPRecvFrom,
         }
         return simple[op.name](s)
 
@@ -156,6 +180,8 @@ class Driver:
             self.call(op.slot, op.thread, self.build(op))
         elif isinstance(op, SpawnOp):
             self.spawn(op.threads, op.reuse)
+        elif isinstance(op, NetOp):
+            self.network(op)
         elif isinstance(op, ExitOp):
             self.world = self.sem.exit_process(self.world, op.slot)
             self.record("-", f"ExitProcess(P{op.slot})", "done")
@@ -163,6 +189,17 @@ class Driver:
             if op.slot < len(self.world.procs):
                 self.world = self.sem.inject_failure(self.world, op.slot, op.error)
             self.record("-", f"fault: P{op.slot}'s next allocation fails with {op.error}", "done")
+
+    def network(self, op: NetOp) -> None:
+        """A client connects, or a datagram arrives, at ``op.port`` (queued or refused)."""
+        if op.datagram:
+            self.world, queued = self.sem.datagram_arrives(self.world, op.port, op.ident)
+            event = f"datagram {op.ident} for port {op.port}"
+        else:
+            self.world, queued = self.sem.client_connects(self.world, op.port, op.ident)
+            event = f"client {op.ident} connects to port {op.port}"
+        self.record("-", event, "queued" if queued else "refused")
+        self.check()
 
     def spawn(self, threads: int, reuse: int) -> None:
         w = self.world
@@ -183,6 +220,8 @@ class Driver:
         before = self.world
         self.world, result = self.sem.call(before, slot, thread, call)
         self.calls += 1
+        self.made[type(call).__name__] += 1
+        self.answered[type(call).__name__, result.error] += 1
         self.record(f"P{slot}.T{thread}", str(call), str(result))
         if result.error not in allowed(call):
             self.fail("error-codes", f"{call} answered {result.error}, not allowed by R10")

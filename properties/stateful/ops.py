@@ -14,10 +14,19 @@ from typing import NamedTuple
 from hypothesis import strategies as st
 from wspshare.models.calls import FD_ALL_EVENTS, FD_READ, FD_WRITE, KNOWN_OPTIONS
 from wspshare.models.errors import WSAError
-from wspshare.models.state import AF_INET, SOCK_STREAM
+from wspshare.models.state import (
+    AF_INET,
+    AF_INET6,
+    FROM_PROTOCOL_INFO,
+    IPPROTO_TCP,
+    IPPROTO_UDP,
+    SOCK_DGRAM,
+    SOCK_STREAM,
+)
 
 CATALOGS = (1001, 1002, 1003)
 RAW_VALUES = (0, 3, 4, 8, 12, 16, 32, -4, 1 << 20)
+AF_IPX = 6  # a family no installed provider supports (AF_INET6, 23, is one they do, R12)
 
 
 class DescPick(NamedTuple):
@@ -58,6 +67,15 @@ class CallOp(NamedTuple):
     catalog: int
     option: int
     value: int
+    kind: tuple[int, int, int] = (FROM_PROTOCOL_INFO,) * 3  # WSPSocket's triple (R12)
+
+
+class NetOp(NamedTuple):
+    """The network: a client connects to ``port``, or a datagram for it arrives (R15)."""
+
+    datagram: bool
+    port: int
+    ident: int
 
 
 class SpawnOp(NamedTuple):
@@ -74,7 +92,7 @@ class InjectOp(NamedTuple):
     error: WSAError
 
 
-Op = CallOp | SpawnOp | ExitOp | InjectOp
+Op = CallOp | SpawnOp | ExitOp | InjectOp | NetOp
 # The SPI calls an op can make (``claim`` is WSPSocket with a protocol info); the state machines
 # and the z3 cross-check draw from these.
 MAKING_CALLS = ("WSPSocket", "claim", "WSPDuplicateSocket")  # they make descriptors or infos
@@ -88,6 +106,18 @@ DATA_CALLS = (  # on a descriptor, making nothing
     "WSPCloseSocket",
 )
 CALL_NAMES = (*MAKING_CALLS, *DATA_CALLS)
+# The calls beyond the seed (R12, R15), which the z3 twin does not encode: the fuzz test and the
+# call-level machine draw them too, the cross-check does not.
+ENDPOINT_CALLS = (
+    "WSPSocketKind",  # WSPSocket with an arbitrary family, type and protocol
+    "WSPBind",
+    "WSPListen",
+    "WSPAccept",
+    "WSPSendTo",
+    "WSPRecvFrom",
+    "WSPShutdown",
+)
+PORTS = (0, 80, 80, 81, -1, 1 << 17)  # 0: the provider picks; the last two fit no sockaddr
 MAX_SLOTS = 6
 
 # Mostly the first processes; sometimes a slot that names no process at all.
@@ -107,7 +137,7 @@ info_picks = st.builds(
     st.integers(0, 7),
     st.sampled_from((*CATALOGS, 0, 2000)),
     st.integers(-1, 12),
-    st.sampled_from((AF_INET, AF_INET, 23)),
+    st.sampled_from((AF_INET, AF_INET, AF_IPX)),
     st.sampled_from((SOCK_STREAM, SOCK_STREAM, 2)),
 )
 pid_picks = st.builds(PidPick, st.integers(0, MAX_SLOTS), st.sampled_from((0, -1, 99, 7777)))
@@ -125,10 +155,32 @@ call_ops = st.builds(
     options,
     values,
 )
+kinds = st.tuples(
+    st.sampled_from((FROM_PROTOCOL_INFO, 0, AF_INET, AF_INET6, AF_IPX)),
+    st.sampled_from((FROM_PROTOCOL_INFO, 0, SOCK_STREAM, SOCK_DGRAM, 3)),
+    st.sampled_from((FROM_PROTOCOL_INFO, 0, IPPROTO_TCP, IPPROTO_UDP, 99)),
+)
+endpoint_ops = st.builds(
+    CallOp,
+    st.sampled_from((0, 0, 1, 1, 2, MAX_SLOTS)),  # well aimed, so that calls also succeed
+    st.sampled_from((0, 0, 1, -1)),
+    st.sampled_from(ENDPOINT_CALLS),
+    desc_picks,
+    info_picks,
+    pid_picks,
+    st.sampled_from((*CATALOGS, 0)),
+    options,
+    st.sampled_from((*PORTS, 1, 2, 3)),  # a port, a backlog or a shutdown's ``how``
+    kinds,
+)
+net_ops = st.builds(NetOp, st.booleans(), st.sampled_from(PORTS), st.integers(1, 9))
 event_ops = st.one_of(
     st.builds(SpawnOp, st.integers(1, 2), st.integers(-1, MAX_SLOTS)),
     st.builds(ExitOp, slots),
     st.builds(InjectOp, slots, st.sampled_from((WSAError.WSAENOBUFS, WSAError.WSAEMFILE))),
 )
-# Mostly calls (six in seven): the fuzz test counts calls; events keep processes coming and going.
-ops: st.SearchStrategy[Op] = st.integers(0, 6).flatmap(lambda k: event_ops if k == 0 else call_ops)
+# Mostly calls (six in seven, five in twelve of them beyond the seed): the fuzz test counts calls;
+# events keep processes coming and going, and the network fills listening and datagram queues.
+ops: st.SearchStrategy[Op] = st.integers(0, 13).flatmap(
+    lambda k: event_ops if k == 0 else net_ops if k == 1 else endpoint_ops if k < 7 else call_ops
+)

@@ -12,13 +12,15 @@ from enum import IntEnum
 from typing import TYPE_CHECKING
 
 from wspshare.models.calls import (
-    FD_CLOSE,
-    FD_READ,
+    MAX_BACKLOG,
     SO_KEEPALIVE,
+    Call,
+    WSPBind,
     WSPCloseSocket,
     WSPConnect,
     WSPDuplicateSocket,
     WSPEventSelect,
+    WSPListen,
     WSPSetSockOpt,
     WSPSocket,
 )
@@ -41,7 +43,7 @@ from wspshare.models.scenario.roles.common import (
     take,
 )
 from wspshare.models.scenario.state import DONE, MAIN, HandoffState, SourceRegs
-from wspshare.models.state import ProtocolInfo
+from wspshare.models.state import TCP_V4, ProtocolInfo
 
 if TYPE_CHECKING:
     from wspshare.models.scenario.model import HandoffModel
@@ -56,6 +58,7 @@ class Pc(IntEnum):
     JOIN = 5
     CLOSE = 6
     UNPIN = 7
+    LISTEN = 8  # a second set-up call after WSPSocket (the listener's WSPListen)
 
 
 class Phase(IntEnum):
@@ -88,6 +91,8 @@ MAIN_LABELS = {
     Pc.UNPIN: (10, "CloseHandle(target process)"),
 }
 AWAITING = (Phase.AWAIT_PID, Phase.AWAIT_ACK)
+SETUP_PCS = (Pc.CONNECT, Pc.LISTEN)  # the pattern's set-up calls, in order
+SETUP_LABELS = {"connect": "WSPConnect", "bind": "WSPBind", "listen": "WSPListen"}
 
 
 class SourceProgram:
@@ -116,7 +121,7 @@ class SourceProgram:
             if self.helpers_done(regs):
                 out.append(Step(slot, MAIN, MAIN_LABELS[Pc.JOIN][1]))
         elif pc != DONE:
-            out.append(Step(slot, MAIN, MAIN_LABELS[Pc(pc)][1]))
+            out.append(Step(slot, MAIN, self.label(m, Pc(pc))))
         for t in range(1, len(regs.pcs)):
             if regs.pcs[t] == DONE:
                 continue
@@ -140,6 +145,19 @@ class SourceProgram:
     def _can_receive(self, m: HandoffModel, s: HandoffState, k: int) -> bool:
         return readable(s, k, Direction.UP) or broken(m, s, k, Direction.UP)
 
+    def label(self, m: HandoffModel, pc: Pc) -> str:
+        if pc in SETUP_PCS:
+            return SETUP_LABELS[m.pattern.setup[SETUP_PCS.index(pc)]]
+        return MAIN_LABELS[pc][1]
+
+    def setup_call(self, m: HandoffModel, regs: SourceRegs, pc: Pc) -> Call:
+        what = m.pattern.setup[SETUP_PCS.index(pc)]
+        if what == "connect":
+            return WSPConnect(regs.sock)
+        if what == "bind":
+            return WSPBind(regs.sock, m.pattern.port)
+        return WSPListen(regs.sock, MAX_BACKLOG)
+
     def helpers_done(self, regs: SourceRegs) -> bool:
         return all_done(regs.pcs)
 
@@ -153,15 +171,18 @@ class SourceProgram:
         if pc == Pc.SERVE:
             return self.serve(m, s, step, regs, step.target)
         if pc == Pc.SOCKET:
-            s, result, effect = call(m, s, step, 1, WSPSocket(m.catalog_id))
+            made = WSPSocket(m.catalog_id)  # the catalog entry's own kind: IPv4 TCP (R12)
+            if m.pattern.kind != TCP_V4:
+                made = WSPSocket(m.catalog_id, None, *m.pattern.kind)
+            s, result, effect = call(m, s, step, 1, made)
             if not result.ok or not isinstance(result.value, int):
                 return self.give_up(m, s, step.slot, regs), effect
             handle = find_handle(s.world.procs[step.slot], result.value)
             sock_id = handle.obj if handle is not None else -1
             regs = regs._replace(sock=result.value, sock_id=sock_id)
             return set_regs(s, step.slot, self.goto(regs, Pc.CONNECT)), effect
-        if pc == Pc.CONNECT:
-            s, result, effect = call(m, s, step, 1, WSPConnect(regs.sock))
+        if pc in SETUP_PCS:
+            s, result, effect = call(m, s, step, 1, self.setup_call(m, regs, Pc(pc)))
             if not result.ok:
                 # Give up, but still close the descriptor (step 10) after telling the targets.
                 for k in range(len(regs.phases)):
@@ -171,12 +192,14 @@ class SourceProgram:
                     s, step.slot, self.goto(regs._replace(phases=served), Pc.CLOSE)
                 ), effect
             nxt = Pc.OPTION if len(regs.pcs) == 1 else Pc.EVENTS
+            if pc == Pc.CONNECT and len(m.pattern.setup) > 1:
+                nxt = Pc.LISTEN
             return set_regs(s, step.slot, self.goto(regs, nxt)), effect
         if pc == Pc.OPTION:
             s, _, effect = call(m, s, step, 1, WSPSetSockOpt(regs.sock, SO_KEEPALIVE, 1))
             return set_regs(s, step.slot, self.goto(regs, Pc.EVENTS)), effect
         if pc == Pc.EVENTS:
-            s, _, effect = call(m, s, step, 1, WSPEventSelect(regs.sock, FD_READ | FD_CLOSE))
+            s, _, effect = call(m, s, step, 1, WSPEventSelect(regs.sock, m.pattern.events))
             return set_regs(s, step.slot, self.goto(regs, Pc.SERVE)), effect
         if pc == Pc.JOIN:
             return set_regs(s, step.slot, self.goto(regs, Pc.CLOSE)), note(step, 10, "join helpers")

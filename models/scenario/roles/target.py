@@ -3,6 +3,12 @@
 The main thread answers the pid request, receives the protocol info, claims its descriptor with
 ``WSPSocket``, acknowledges (so the source may close), uses the socket and finally closes it.
 With more threads, a helper thread does the data exchange through the same descriptor (R5).
+
+In the patterns whose targets serve the network (``models.scenario.patterns``), step 9 is a
+worker's loop instead: accept a pending connection (then close it once served) or read a datagram
+from the shared queue, and stop when the network has sent every client it will (or when this
+worker has served as many as there are: a bound that keeps the loop finite), then close.  The
+accept or read is blocking: it is enabled only when something waits on the shared socket.
 """
 
 from __future__ import annotations
@@ -10,7 +16,16 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
-from wspshare.models.calls import FD_READ, WSPCloseSocket, WSPEventSelect, WSPSend, WSPSocket
+from wspshare.models.calls import (
+    FD_READ,
+    Call,
+    WSPAccept,
+    WSPCloseSocket,
+    WSPEventSelect,
+    WSPRecvFrom,
+    WSPSend,
+    WSPSocket,
+)
 from wspshare.models.kernel import find_handle
 from wspshare.models.scenario.actions import Effect, Step, Timeout
 from wspshare.models.scenario.messages import Direction, Kind, Message
@@ -44,6 +59,7 @@ class Pc(IntEnum):
     JOIN = 6
     CLOSE = 7
     REPLAY = 8
+    LOOP = 9  # a worker serving the network's connections or datagrams
 
 
 LABELS = {
@@ -57,6 +73,9 @@ LABELS = {
     Pc.CLOSE: (9, "WSPCloseSocket"),
     Pc.REPLAY: (8, "WSPSocket(info) again"),
 }
+SERVE_LABELS = {"accept": "WSPAccept", "read": "WSPRecvFrom"}
+CLOSE_CONNECTION = "WSPCloseSocket(accepted)"
+STOP = "stop serving"
 HELPER_LABELS = ("WSPEventSelect", "WSPSend")
 AWAITING = (Pc.REQUEST, Pc.INFO)
 
@@ -82,6 +101,8 @@ class TargetProgram:
                 out.append(Step(slot, MAIN, LABELS[Pc.JOIN][1]))
         elif pc == Pc.CLOSE and self.stray_info(s, regs):
             out.append(Step(slot, MAIN, "receive INFO again"))
+        elif pc == Pc.LOOP:
+            out.extend(Step(slot, MAIN, label) for label in self.loop_steps(m, s, regs))
         elif pc != DONE:
             out.append(Step(slot, MAIN, LABELS[Pc(pc)][1]))
         for t in range(1, len(regs.pcs)):
@@ -116,12 +137,51 @@ class TargetProgram:
     def after_claim(self, m: HandoffModel, regs: TargetRegs) -> TargetRegs:
         if m.config.ack:
             return self.goto(regs, Pc.ACK)
-        return self.after_ack(regs)
+        return self.after_ack(regs, m.pattern.loops)
 
-    def after_ack(self, regs: TargetRegs) -> TargetRegs:
+    def after_ack(self, regs: TargetRegs, loops: bool = False) -> TargetRegs:
         if not regs.sock:
             return self.goto(regs, DONE)
+        if loops:
+            return self.goto(regs, Pc.LOOP)
         return self.goto(regs, Pc.EVENTS if len(regs.pcs) == 1 else Pc.JOIN)
+
+    # --- a worker's loop (the listener and datagram patterns) ----------------------------------
+    def waiting(self, s: HandoffState, regs: TargetRegs) -> int:
+        """How many connections or datagrams wait on the shared socket."""
+        if not 0 <= regs.sock_id < len(s.world.sockets):
+            return 0
+        return len(s.world.sockets[regs.sock_id].queue)
+
+    def loop_steps(self, m: HandoffModel, s: HandoffState, regs: TargetRegs) -> list[str]:
+        if regs.conn:
+            return [CLOSE_CONNECTION]
+        clients = m.config.clients
+        waiting = self.waiting(s, regs)
+        if waiting and regs.served < clients:
+            return [SERVE_LABELS[m.pattern.serves]]
+        if regs.served >= clients or (s.net >= clients and not waiting):
+            return [STOP]
+        return []
+
+    def serve_call(self, m: HandoffModel, regs: TargetRegs) -> Call:
+        if m.pattern.serves == "accept":
+            return WSPAccept(regs.sock)
+        return WSPRecvFrom(regs.sock)
+
+    def loop(self, m: HandoffModel, s: HandoffState, step: Step, regs: TargetRegs) -> Outcome:
+        if step.label == CLOSE_CONNECTION:
+            s, _, effect = call(m, s, step, 9, WSPCloseSocket(regs.conn))
+            return self.set(s, step, regs._replace(conn=0)), effect
+        if step.label == STOP:
+            regs = self.goto(regs, Pc.CLOSE if len(regs.pcs) == 1 else Pc.JOIN)
+            return self.set(s, step, regs), note(step, 9, "stop serving")
+        c = self.serve_call(m, regs)
+        s, result, effect = call(m, s, step, 9, c, expect_sock=regs.sock_id)
+        if result.ok:
+            conn = result.value if isinstance(c, WSPAccept) and isinstance(result.value, int) else 0
+            regs = regs._replace(conn=conn, served=regs.served + 1, worked=True)
+        return self.set(s, step, regs), effect
 
     def run(self, m: HandoffModel, s: HandoffState, step: Step) -> Outcome:
         regs = s.regs[step.slot]
@@ -131,12 +191,15 @@ class TargetProgram:
         pc = regs.pcs[MAIN]
         if pc in AWAITING:
             return self.receive(m, s, step, regs)
+        if pc == Pc.LOOP:
+            return self.loop(m, s, step, regs)
         if pc == Pc.CLAIM:
             return self.claim(m, s, step, regs)
         if pc == Pc.ACK:
             ok = 1 if regs.sock else 0
             s = send(m, s, regs.chan, Direction.UP, Message(Kind.ACK, ok))
-            return self.set(s, step, self.after_ack(regs)), note(step, 10, "send ACK", str(ok))
+            regs = self.after_ack(regs, m.pattern.loops)
+            return self.set(s, step, regs), note(step, 10, "send ACK", str(ok))
         if pc == Pc.EVENTS:
             c = WSPEventSelect(regs.sock, FD_READ)
             s, _, effect = call(m, s, step, 9, c, expect_sock=regs.sock_id)
