@@ -1,0 +1,67 @@
+"""Ctrl-C: a real SIGINT to a running command stops it within a second, with a one-line
+summary of the work done, the partial result marked as such, exit 130 and no traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+STARTUP = 6.0  # seconds: start-up plus enough work that the command is in its main loop
+
+
+def interrupt(argv: list[str], cwd: Path) -> tuple[int, str, str, float]:
+    """Run ``wspshare ARGV``, send SIGINT after a while, and time how long it takes to end."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wspshare", *argv],
+        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # A shell starts background jobs with SIGINT ignored; this test wants the default.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
+    time.sleep(STARTUP)
+    assert proc.poll() is None, "the command ended before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    sent = time.monotonic()
+    out, err = proc.communicate(timeout=30)
+    return proc.returncode, out, err, time.monotonic() - sent
+
+
+def assert_clean_interrupt(code: int, err: str, took: float, summary: str) -> None:
+    assert code == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("wspshare: interrupted") and summary in last, err
+    assert took < 1.5, f"took {took:.2f} s to stop"
+
+
+def test_ctrl_c_stops_an_exhaustive_check_with_partial_statistics(tmp_path: Path) -> None:
+    out_json = tmp_path / "partial.json"
+    argv = ["check", "fanout", "--targets", "3", "--no-symmetry", "--json", str(out_json)]
+    code, out, err, took = interrupt(argv, tmp_path)
+    assert_clean_interrupt(code, err, took, "states")
+    assert "incomplete (interrupted)" in out
+    saved = json.loads(out_json.read_text())
+    assert saved["partial"] is True and saved["interrupted"] is True and saved["states"] > 0
+
+
+def test_ctrl_c_stops_a_sweep_with_the_runs_finished(tmp_path: Path) -> None:
+    code, out, err, took = interrupt(["simulate", "--runs", "100000"], tmp_path)
+    assert_clean_interrupt(code, err, took, "of 100,000 runs")
+    assert "(interrupted: partial)" in out
+
+
+def test_ctrl_c_stops_a_proof_between_or_inside_solver_queries(tmp_path: Path) -> None:
+    code, out, err, took = interrupt(["prove"], tmp_path)
+    assert_clean_interrupt(code, err, took, "solver queries answered")
+    assert "unfinished (interrupted)" in out and "NOT proved" in out
+
+
+def test_ctrl_c_stops_bounded_model_checking_at_the_depth_being_asked(tmp_path: Path) -> None:
+    code, out, err, took = interrupt(["bmc", "handoff", "--depth", "12"], tmp_path)
+    assert_clean_interrupt(code, err, took, "depth")
+    assert "deeper paths were not searched" in out
