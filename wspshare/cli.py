@@ -50,7 +50,22 @@ def build_parser() -> Parser:
         command.register(sub)
     for choice in sub.choices.values():
         choice.formatter_class = HelpFormatter
+        plain_help(choice)
     return parser
+
+
+def plain_help(parser: argparse.ArgumentParser) -> None:
+    """Help shows plain text: the docstrings that serve as descriptions are written for the
+    API documentation, whose double-backquote markup would only be noise in a terminal."""
+    parser.description = plain(parser.description)
+    parser.epilog = plain(parser.epilog)
+    for action in parser._actions:
+        if isinstance(action.help, str):
+            action.help = plain(action.help)
+
+
+def plain(text: str | None) -> str | None:
+    return None if text is None else text.replace("``", "")
 
 
 def one_line(message: str) -> str:

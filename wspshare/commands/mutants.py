@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(run=run)
 
 
-def variant_list(width: int = 60) -> str:
+def variant_list(width: int = 50) -> str:
     """The catalogue, one row a variant, its mistake wrapped to ``width`` columns."""
     rows: list[tuple[str, ...]] = []
     for v in (VARIANTS[CORRECT], *mutants()):
