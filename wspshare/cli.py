@@ -9,17 +9,19 @@ command line, shows its traceback instead.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import traceback
 from collections.abc import Sequence
-from importlib import metadata
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from wspshare.cli_errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
-from wspshare.commands import bmc, check, explore, handoff, mutants, prove, simulate
 from wspshare.models.errors import ModelError
 
-COMMANDS = [handoff, check, mutants, simulate, prove, bmc, explore]
+# The modules of ``wspshare.commands``, in the order help lists them.  They are imported by
+# name, and a run imports only its own: z3, Hypothesis, matplotlib and the web stack cost
+# more than a second together, and most runs need none of them.
+COMMANDS = ["handoff", "check", "mutants", "simulate", "prove", "bmc", "explore"]
 DEBUG_FLAG = "--debug"
 
 
@@ -33,21 +35,36 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 
 def version() -> str:
+    from importlib import metadata
+
     try:
         return metadata.version("wspshare")
     except metadata.PackageNotFoundError:  # running from a tree that was never installed
         return "unknown (not installed)"
 
 
-def build_parser() -> Parser:
+class VersionAction(argparse.Action):
+    """``--version``, looking the version up only when asked: reading the installed package's
+    metadata costs a tenth of a second that every other run would pay."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> NoReturn:
+        parser.exit(message=f"wspshare {version()}\n")
+
+
+def build_parser(only: str | None = None) -> Parser:
+    """The parser of every command, or with ``only`` the parser of that one command (the rest
+    are then neither imported nor offered)."""
     parser = Parser(prog="wspshare", description=__doc__, formatter_class=HelpFormatter)
-    parser.add_argument("--version", action="version", version=f"wspshare {version()}")
+    parser.add_argument("--version", action=VersionAction)
     parser.add_argument(
         DEBUG_FLAG, action="store_true", help="show the traceback of an internal error"
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    for command in COMMANDS:
-        command.register(sub)
+    for name in COMMANDS if only is None else [only]:
+        importlib.import_module(f"wspshare.commands.{name}").register(sub)
     for choice in sub.choices.values():
         choice.formatter_class = HelpFormatter
         plain_help(choice)
@@ -68,6 +85,14 @@ def plain(text: str | None) -> str | None:
     return None if text is None else text.replace("``", "")
 
 
+def command_named(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` runs, when its first word names one; None for top-level help,
+    ``--version`` or a misspelt command, which need the full parser to answer."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    before = argv[: argv.index(first)] if first is not None else argv
+    return first if first in COMMANDS and not before else None
+
+
 def one_line(message: str) -> str:
     text = " ".join(str(message).split())
     return f"wspshare: error: {text}".replace("wspshare: error: wspshare", "wspshare")
@@ -78,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = DEBUG_FLAG in args_list
     args_list = [a for a in args_list if a != DEBUG_FLAG]
     try:
-        args = build_parser().parse_args(args_list)
+        args = build_parser(command_named(args_list)).parse_args(args_list)
         code: int = args.run(args)
     except (UsageError, ModelError) as err:
         print(one_line(str(err)), file=sys.stderr)

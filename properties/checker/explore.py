@@ -40,11 +40,14 @@ _PROGRESS_SECONDS = 0.2
 
 
 class Visitor(Protocol[S_contra, A]):
-    """Callbacks of one exploration.  ``visit`` returns True to stop the search."""
+    """Callbacks of one exploration.  ``visit`` returns True to stop the search, and so may
+    ``expanded`` (a deadlock is only known once a state is expanded)."""
 
     def visit(self, key: int, state: S_contra, depth: int) -> bool: ...
 
-    def expanded(self, key: int, state: S_contra, enabled: int, edges: list[Edge[A]]) -> None: ...
+    def expanded(
+        self, key: int, state: S_contra, enabled: int, edges: list[Edge[A]], depth: int
+    ) -> bool | None: ...
 
 
 @dataclass
@@ -213,4 +216,6 @@ def _search(
         if stop:
             result.complete = False
             break
-        visitor.expanded(key, state, enabled, edges)
+        if visitor.expanded(key, state, enabled, edges, depth):
+            result.complete = False
+            break

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from pathlib import Path as FilePath
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-import networkx as nx
 from wspshare.models.protocol import Expectation, Model
 
 from .explore import Edge, explore
 from .fingerprint import Fingerprint, stable_fingerprint
+
+if TYPE_CHECKING:  # networkx is imported where a graph is built: most checks need none
+    import networkx as nx
 
 S = TypeVar("S", bound=Hashable)
 A = TypeVar("A", bound=Hashable)
@@ -25,6 +27,8 @@ A = TypeVar("A", bound=Hashable)
 
 class _GraphBuilder(Generic[S, A]):
     def __init__(self, model: Model[S, A], label_width: int) -> None:
+        import networkx as nx
+
         self.model, self.width = model, label_width
         self.graph = nx.DiGraph()
         self.always = [p for p in model.properties() if p.expectation is Expectation.ALWAYS]
@@ -40,7 +44,9 @@ class _GraphBuilder(Generic[S, A]):
         )  # fmt: skip
         return False
 
-    def expanded(self, key: int, state: S, enabled: int, edges: list[Edge[A]]) -> None:
+    def expanded(
+        self, key: int, state: S, enabled: int, edges: list[Edge[A]], depth: int
+    ) -> None:
         if enabled == 0 and not self.model.is_final(state):
             self.graph.nodes[key]["deadlock"] = True
         for _, action, succ in edges:
@@ -71,6 +77,8 @@ def state_graph(
 
 def write_graphml(graph: nx.DiGraph, target: str | FilePath) -> None:
     """Write ``graph`` as GraphML (readable by yEd, Gephi and ``networkx.read_graphml``)."""
+    import networkx as nx
+
     nx.write_graphml(graph, str(target))
 
 

@@ -13,10 +13,10 @@ some fair behaviour never reaches a state satisfying ``p``; within the subgraph 
   of the component is then fair; no smaller cycle can be fairer, so the test is exact.
 
 Cost: unlike safety checking, this keeps the whole explored graph in memory (for each state its
-property bits and its edges as (action position, action id, successor) triples; networkx adds its
-own graph of the p-false subgraph during the analysis).  Measured on a toy with two edges a state:
-peak memory about 1.5 KB a state against 0.2 KB without, and half the speed; so it is only switched
-on when the model has EVENTUALLY properties.
+property bits and its edges as (action position, action id, successor) triples; the analysis
+adds its components of the p-false subgraph).  Measured on a toy with two edges a state: peak
+memory about 1.5 KB a state against 0.2 KB without, and half the speed; so it is only switched on
+when the model has EVENTUALLY properties.
 Actions are compared as values: weak fairness is about "the same action", so a model's actions
 should name what they do (thread 2 steps), not carry state.
 """
@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Generic, TypeVar
 
-import networkx as nx
 from wspshare.models.protocol import Model, Property
 
 from .explore import Edge
+from .graphs import shortest_path, strongly_connected
 
 S = TypeVar("S", bound=Hashable)
 A = TypeVar("A", bound=Hashable)
@@ -108,25 +108,24 @@ class LivenessGraph(Generic[S, A]):
     def _fair_cycle(
         self, prev: dict[int, tuple[int | None, int]], order: list[int]
     ) -> Lasso | None:
-        graph = nx.DiGraph()
-        graph.add_nodes_from(order)
-        graph.add_edges_from(
-            (node, succ) for node in order for _, _, succ in self.edges[node] if succ in prev
-        )
+        def inner(node: int) -> list[int]:
+            return [succ for _, _, succ in self.edges[node] if succ in prev]
+
         rank = {node: i for i, node in enumerate(order)}
-        best: tuple[int, set[int]] | None = None
-        for component in nx.strongly_connected_components(graph):
-            if len(component) == 1 and not graph.has_edge(*component, *component):
+        best: tuple[int, list[int]] | None = None
+        for component in strongly_connected(order, inner):
+            if len(component) == 1 and component[0] not in inner(component[0]):
                 continue  # a single state without a self-loop is no cycle
-            taken = {aid for n in component for _, aid, s in self.edges[n] if s in component}
+            members = set(component)
+            taken = {aid for n in component for _, aid, s in self.edges[n] if s in members}
             if self._always_enabled(component) <= taken:
                 entry = min(component, key=rank.__getitem__)
                 if best is None or rank[entry] < rank[best[0]]:
-                    best = (entry, component)
+                    best = (entry, sorted(component, key=rank.__getitem__))
         if best is None:
             return None
         entry, component = best
-        return self._lasso(prev, entry, self._tour(graph.subgraph(component), entry), 0)
+        return self._lasso(prev, entry, self._tour(component, entry), 0)
 
     def _always_enabled(self, nodes: Iterable[int]) -> set[int]:
         """Fair action ids enabled in every one of ``nodes``."""
@@ -136,9 +135,10 @@ class LivenessGraph(Generic[S, A]):
             common = here if common is None else common & here
         return common or set()
 
-    def _tour(self, sub: nx.DiGraph, entry: int) -> list[int]:
-        """Action positions of a cycle from ``entry`` inside ``sub`` that is weakly fair: it takes
-        every fair action enabled in all the states it visits."""
+    def _tour(self, component: list[int], entry: int) -> list[int]:
+        """Action positions of a cycle from ``entry`` inside ``component`` (in search order) that
+        is weakly fair: it takes every fair action enabled in all the states it visits."""
+        sub = set(component)
         moves: list[int] = []
         visited, taken, here = {entry}, set(), entry
 
@@ -148,8 +148,11 @@ class LivenessGraph(Generic[S, A]):
             visited.add(succ)
             return succ
 
+        def successors(node: int) -> list[int]:
+            return [succ for _, _, succ in self.edges[node]]
+
         def walk(target: int) -> int:
-            for a, b in pairwise(nx.shortest_path(sub, here, target)):
+            for a, b in pairwise(shortest_path(successors, here, target, sub)):
                 step(*next((p, aid) for p, aid, s in self.edges[a] if s == b), b)
             return target
 
@@ -157,14 +160,16 @@ class LivenessGraph(Generic[S, A]):
             missing = self._always_enabled(visited) - taken
             if missing:
                 want = min(missing)
-                labelled = [(n, p, s) for n in sub for p, aid, s in self.edges[n] if aid == want]
+                labelled = [
+                    (n, p, s) for n in component for p, aid, s in self.edges[n] if aid == want
+                ]
                 inside = [(n, p, s) for n, p, s in labelled if s in sub]
                 if inside:
                     node, position, succ = inside[0]
                     here = walk(node)
                     here = step(position, want, succ)
                 else:  # never taken here, so some state of the component disables it: go there
-                    here = walk(next(n for n in sub if want not in self._always_enabled([n])))
+                    here = walk(next(n for n in component if want not in self._always_enabled([n])))
             elif here != entry:
                 here = walk(entry)
             elif not moves:

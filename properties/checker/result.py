@@ -100,6 +100,7 @@ class CheckResult(Generic[S, A]):
     statistics: Statistics
     complete: bool  # every reachable state was explored (no bound hit, no early stop)
     interrupted: bool = False  # Ctrl-C stopped the search: the result is partial
+    stopped: bool = False  # the search ended at its first violation (``stop_at_first``)
 
     def __getitem__(self, name: str) -> PropertyResult[S, A]:
         for result in self.properties:
@@ -122,6 +123,7 @@ class CheckResult(Generic[S, A]):
         return {
             "complete": self.complete,
             "interrupted": self.interrupted,
+            "stopped_at_first_violation": self.stopped,
             "deadlocks": self.deadlock_count,
             "properties": {r.name: r.verdict.value for r in self.properties},
             "states": stats.states,

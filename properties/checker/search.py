@@ -25,6 +25,8 @@ A = TypeVar("A", bound=Hashable)
 
 Strategy = Literal["bfs", "dfs", "random"]
 
+STOPPED = "stopped at the first violation"
+
 _NO_LIVENESS_UNDER_SYMMETRY = (
     "not checked: liveness under symmetry reduction would need the model to permute actions as "
     "well as states; run again with symmetry=False"
@@ -41,6 +43,8 @@ class _Recorder(Generic[S, A]):
         liveness: LivenessGraph[S, A] | None,
         stop_early: bool,
         max_deadlock_paths: int,
+        stop_at_first: bool = False,
+        breadth_first: bool = True,
     ) -> None:
         self._model = model
         self._pending = [
@@ -54,26 +58,55 @@ class _Recorder(Generic[S, A]):
         self.found: dict[int, int] = {}  # property index -> fingerprint of its discovery
         self.deadlocks: list[int] = []
         self.deadlock_count = 0
+        # Stopping at the first failure (a violated ALWAYS or a deadlock).  Breadth-first, the
+        # search first finishes the depth of that failure, so every property that fails at that
+        # depth is found in the same state as an exhaustive search finds it, and the path shown
+        # is the one ``--all`` would show; depth-first, it stops at once.
+        self._stop_at_first = stop_at_first
+        self._breadth_first = breadth_first
+        self._failure_depth: int | None = None
+        self.stopped = False  # the search ended at a failure, not for lack of states
+
+    def _failed(self, depth: int) -> None:
+        if not self._stop_at_first:
+            return
+        if not self._breadth_first:
+            depth = -1  # depth-first order says nothing about what is shallower: stop now
+        if self._failure_depth is None or self._failure_depth > depth:
+            self._failure_depth = depth
+
+    def _past_failure(self, depth: int) -> bool:
+        if self._failure_depth is not None and depth > self._failure_depth:
+            self.stopped = True
+        return self.stopped
 
     def visit(self, key: int, state: S, depth: int) -> bool:
+        if self._past_failure(depth):
+            return True
         hit = False
         for index, holds, always in self._pending:
             if holds(state) != always:  # an ALWAYS that fails, or a SOMETIMES that holds
                 self.found[index] = key
                 hit = True
+                if always:
+                    self._failed(depth)
         if hit:
             self._pending = [p for p in self._pending if p[0] not in self.found]
         if self._liveness is not None:
             self._liveness.visit(key, state)
-        return self._stop_early and not self._pending
+        return (self._stop_early and not self._pending) or self._past_failure(depth)
 
-    def expanded(self, key: int, state: S, enabled: int, edges: list[Edge[A]]) -> None:
+    def expanded(
+        self, key: int, state: S, enabled: int, edges: list[Edge[A]], depth: int = 0
+    ) -> bool:
         if enabled == 0 and not self._model.is_final(state):
             self.deadlock_count += 1
             if len(self.deadlocks) < self._max_deadlock_paths:
                 self.deadlocks.append(key)
+            self._failed(depth)
         if self._liveness is not None:
             self._liveness.expanded(key, edges)
+        return self._past_failure(depth)
 
 
 def check(
@@ -88,6 +121,7 @@ def check(
     seed: int = 0,
     fingerprint: Fingerprint = fast_fingerprint,
     stop_early: bool = False,
+    stop_at_first: bool = False,
     max_deadlock_paths: int = 10,
     progress: Callable[[Progress], None] | None = None,
     partial_on_interrupt: bool = False,
@@ -100,6 +134,10 @@ def check(
     (``max_states``, ``max_depth``, ``max_seconds``) that cuts the search makes undecided verdicts
     ``UNKNOWN`` and ``complete`` false.  ``stop_early`` ends the search once every ALWAYS and
     SOMETIMES property has its discovery (ignored when there are EVENTUALLY properties).
+    ``stop_at_first`` ends the search at the first failure, a violated ALWAYS property or a
+    deadlock (SPIN's default): breadth-first, once every state as deep as that failure is
+    checked, so the counterexamples found are the ones the full search finds; the properties
+    still undecided then are ``UNKNOWN`` and ``CheckResult.stopped`` is true.
     ``partial_on_interrupt``: Ctrl-C returns the result so far, marked ``interrupted``.
     """
     if strategy == "random":
@@ -115,7 +153,10 @@ def check(
     properties = list(model.properties())
     eventually = [p for p in properties if p.expectation is Expectation.EVENTUALLY]
     liveness = LivenessGraph(model, eventually) if eventually and not symmetry else None
-    recorder = _Recorder(model, properties, liveness, stop_early, max_deadlock_paths)
+    recorder = _Recorder(
+        model, properties, liveness, stop_early, max_deadlock_paths, stop_at_first,
+        strategy == "bfs",
+    )  # fmt: skip
     run = explore(
         model, recorder, depth_first=strategy == "dfs", symmetry=symmetry, fingerprint=fingerprint,
         max_states=max_states, max_depth=max_depth, max_seconds=max_seconds,
@@ -135,6 +176,8 @@ def check(
             results.append(PropertyResult(prop, Verdict.UNKNOWN, None, _NO_LIVENESS_UNDER_SYMMETRY))
         elif run.interrupted:  # Ctrl-C asks for an answer now, not a lasso search
             results.append(PropertyResult(prop, Verdict.UNKNOWN, None, "interrupted"))
+        elif recorder.stopped:  # a partial graph can show no lasso that the full one lacks
+            results.append(PropertyResult(prop, Verdict.UNKNOWN, None, STOPPED))
         else:
             lasso = liveness.find_lasso(eventually.index(prop))
             path = None if lasso is None else _lasso_path(model, run, lasso)
@@ -147,7 +190,7 @@ def check(
     )  # fmt: skip
     return CheckResult(
         tuple(results), deadlocks, recorder.deadlock_count, stats, run.complete,
-        interrupted=run.interrupted,
+        interrupted=run.interrupted, stopped=recorder.stopped,
     )  # fmt: skip
 
 

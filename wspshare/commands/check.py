@@ -1,8 +1,8 @@
 """``wspshare check CONFIG``: every property of SPEC "What must hold", over every interleaving.
 
 Prints a verdict per property and the search's size; on a violation, the shortest path that shows
-it (breadth-first), which can be saved as JSON (``--counterexample``) and drawn as a sequence
-diagram (``--diagram``).  Exit status: 0 when every property holds (or is undecided), 1 on a
+it (breadth-first; the search stops once that depth is checked, unless --all), which can be saved
+as JSON (``--counterexample``) and drawn as a sequence diagram (``--diagram``).  Exit status: 0 when every property holds (or is undecided), 1 on a
 violation or a deadlock, 2 on bad input.  Standard output is deterministic; timings go to stderr.
 """
 
@@ -13,10 +13,7 @@ import json
 import sys
 from typing import Any
 
-import networkx as nx
-
 from wspshare.cli_errors import EXIT_INTERRUPTED, UsageError
-from wspshare.commands.counterexample import ending, path_json, path_table, write_diagram
 from wspshare.commands.files import Output, output_file
 from wspshare.commands.options import (
     add_json,
@@ -74,6 +71,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     search.add_argument(
         "--no-symmetry", action="store_true",
         help="explore every state, not one per class of interchangeable targets and threads",
+    )  # fmt: skip
+    search.add_argument(
+        "--all", action="store_true",
+        help="keep going after the first violation until every property is decided (bfs, dfs)",
     )  # fmt: skip
     search.add_argument("--max-states", type=positive, metavar="N", help="stop after N states")
     search.add_argument("--max-seconds", type=seconds, metavar="S", help="stop after S seconds")
@@ -150,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
         result: Result = check(
             model, strategy=args.strategy, symmetry=symmetry, max_states=args.max_states,
             max_depth=args.depth, max_seconds=args.max_seconds, walks=args.walks, seed=args.seed,
-            progress=report, partial_on_interrupt=True,
+            progress=report, partial_on_interrupt=True, stop_at_first=not args.all,
         )  # fmt: skip
     # With --json - (or another output on standard output) the report goes to stderr, so that
     # standard output is exactly the requested document.
@@ -160,6 +161,9 @@ def run(args: argparse.Namespace) -> int:
     print(statistics_line(result), file=report_to)
     shown = shown_path(result)
     if shown is not None:
+        # Rendering a path needs the simulator's replay; a run that holds imports none of it.
+        from wspshare.commands.counterexample import ending, path_table
+
         name, path = shown
         print(f"\n{name}: shortest path found ({len(path)} steps)", file=report_to)
         print(path_table(model, path), file=report_to)
@@ -180,6 +184,8 @@ def run(args: argparse.Namespace) -> int:
     if (args.counterexample or args.diagram) and shown is None:
         print("no violation: no counterexample to save or draw", file=sys.stderr)
     elif shown is not None:
+        from wspshare.commands.counterexample import path_json, write_diagram
+
         if args.counterexample:
             data = path_json(model, shown[1], {**meta, "property": shown[0]})
             args.counterexample.write_text(json.dumps(data, indent=1) + "\n")
@@ -227,6 +233,8 @@ def verdict_table(result: Result) -> str:
         verdict = r.verdict.value
         if r.verdict is Verdict.UNKNOWN and r.note == "interrupted":
             verdict = "unknown (interrupted)"
+        elif r.verdict is Verdict.UNKNOWN and result.stopped:
+            verdict = "unknown (stopped at the first violation; --all decides it)"
         elif r.verdict is Verdict.UNKNOWN and r.prop.expectation is Expectation.EVENTUALLY:
             verdict = "not checked under symmetry (--no-symmetry checks it)"
         rows.append((r.name, r.prop.rule, r.prop.expectation.value, verdict, steps))
@@ -240,6 +248,8 @@ def statistics_line(result: Result) -> str:
         if result.complete
         else "incomplete (interrupted)"
         if result.interrupted
+        else "stopped at the first violation (--all searches on)"
+        if result.stopped
         else "incomplete (a bound cut the search)"
     )
     return (
@@ -287,6 +297,8 @@ def export_graph(model: HandoffModel, args: argparse.Namespace, symmetry: bool) 
             f"the state space has more than {GRAPH_LIMIT} states: too big to export as a graph"
         )
     if args.graph:
+        import networkx as nx
+
         args.graph.write_lines(nx.generate_graphml(graph))
     if args.dot:
         args.dot.write_text(to_dot(graph, args.config))
