@@ -51,7 +51,8 @@ class VersionAction(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
 
     def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> NoReturn:
-        parser.exit(message=f"wspshare {version()}\n")
+        print(f"wspshare {version()}")
+        parser.exit()
 
 
 def build_parser(only: str | None = None) -> Parser:

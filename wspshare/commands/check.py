@@ -2,8 +2,9 @@
 
 Prints a verdict per property and the search's size; on a violation, the shortest path that shows
 it (breadth-first; the search stops once that depth is checked, unless --all), which can be saved
-as JSON (``--counterexample``) and drawn as a sequence diagram (``--diagram``).  Exit status: 0 when every property holds (or is undecided), 1 on a
-violation or a deadlock, 2 on bad input.  Standard output is deterministic; timings go to stderr.
+as JSON (``--counterexample``) and drawn as a sequence diagram (``--diagram``).  Exit status: 0
+when every property holds (or is undecided), 1 on a violation or a deadlock, 2 on bad input.
+Standard output is deterministic; timings go to stderr.
 """
 
 from __future__ import annotations
