@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 from wspshare.cli_errors import EXIT_INTERRUPTED, UsageError
+from wspshare.commands import scenario_file
 from wspshare.commands.files import Output, output_file
 from wspshare.commands.options import (
     add_json,
@@ -54,7 +55,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="check every property over every interleaving of a named configuration",
         description=__doc__,
     )
-    p.add_argument("config", nargs="?", help="a configuration name (--list shows them)")
+    p.add_argument(
+        "config", nargs="?", help="a configuration name (--list shows them) or a scenario file"
+    )
     p.add_argument("--list", action="store_true", help="list the configurations and exit")
     add_scenario_options(p)
     p.set_defaults(provider=None, targets=None, threads=None)
@@ -130,6 +133,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.config is None:
         raise UsageError("check: name a configuration (wspshare check --list shows them)")
+    if scenario_file.is_scenario_file(args.config):
+        return scenario_file.run_check(args)
     config_named(args.config)
     stdout_outputs = [o for o in outputs(args) if o.to_stdout]
     if len(stdout_outputs) > 1:
