@@ -61,6 +61,7 @@ CALL_ARGS = (
     "kind",
     "provider",
     "buffer",
+    "block",
 )
 OPTIONS = {"SO_KEEPALIVE": SO_KEEPALIVE, "SO_SNDBUF": SO_SNDBUF, "SO_RCVBUF": SO_RCVBUF}
 EVENTS = {"FD_READ": FD_READ, "FD_WRITE": FD_WRITE, "FD_ACCEPT": FD_ACCEPT, "FD_CLOSE": FD_CLOSE}

@@ -502,6 +502,7 @@ class _Reader:
                             "kind",
                             "provider",
                             "buffer",
+                            "block",
                             "backlog",
                             "port",
                         ):

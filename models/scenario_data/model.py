@@ -231,7 +231,24 @@ class ScenarioModel:
             )
         if step.op == "wait":
             return self.done(state, self.scenario.process_index(str(step.arg("target"))))
+        if step.op == "call" and step.arg("block") is True:
+            return self.ready(state, p, step)
         return True
+
+    def ready(self, state: ScenarioState, p: int, step: StepSpec) -> bool:
+        """A blocking accept or receive waits until there is something to take (or the
+        descriptor no longer names a live socket, when it runs and fails at once)."""
+        handle = self.semantics.switch.descriptor(
+            state.world, p, self.number(state, p, step.arg("s"))
+        )
+        if handle is None or not 0 <= handle.obj < len(state.world.sockets):
+            return True
+        sock = state.world.sockets[handle.obj]
+        if sock.status is SocketStatus.CLOSED:
+            return True
+        if step.call == "WSPRecv" and sock.status is SocketStatus.CONNECTED:
+            return sock.inbox > 0
+        return bool(sock.queue)
 
     def faults(self, state: ScenarioState) -> list[Action]:
         out: list[Action] = []
@@ -412,11 +429,15 @@ class ScenarioModel:
     def client(
         self, state: ScenarioState, p: int, step: StepSpec
     ) -> tuple[ScenarioState, str, int | None]:
-        d = self.number(state, p, step.arg("target"))
-        handle = self.semantics.switch.descriptor(state.world, p, d)
-        if handle is None:
-            return state, "WSAENOTSOCK", None
-        port = state.world.sockets[handle.obj].port
+        target = step.arg("target")
+        if isinstance(target, int):
+            port = target
+        else:
+            d = self.number(state, p, target)
+            handle = self.semantics.switch.descriptor(state.world, p, d)
+            if handle is None:
+                return state, "WSAENOTSOCK", None
+            port = state.world.sockets[handle.obj].port
         w, queued = self.semantics.client_connects(state.world, port, state.net + 1)
         return state._replace(world=w, net=state.net + 1), "ok" if queued else "refused", None
 

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from wspshare.models.scenario_data import ScenarioError, parse_scenario
 
 GOOD = """\

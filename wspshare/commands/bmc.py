@@ -14,6 +14,7 @@ import json
 import sys
 
 from wspshare.cli_errors import EXIT_INTERRUPTED
+from wspshare.commands import scenario_file
 from wspshare.commands.options import add_json, add_progress, progress_mode
 from wspshare.commands.values import whole_number
 from wspshare.progress import Reporter
@@ -25,7 +26,7 @@ from wspshare.properties.stateful.driver import descriptors, refs
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("bmc", help="bounded model checking with z3 over the call-level semantics")
-    p.add_argument("config", help="handoff, handoff-threads or fanout")
+    p.add_argument("config", help="handoff, handoff-threads, fanout or a scenario file")
     p.add_argument(
         "--depth", type=whole_number(1, 64, "each step adds a copy of the world to the formula"),
         required=True, help="longest path to look for (1..64)",
@@ -80,6 +81,8 @@ def render(result: BmcResult, config: str, handles: int, variant: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if scenario_file.is_scenario_file(args.config):
+        scenario_file.run_bmc(args)  # the file's processes and threads, as BMC's shape
     config_threads(args.config)  # unknown names: one line, exit 2
     b = bounds_for(args.config, args.handles)
     twin, sem = twin_for(args.variant, b), semantics_for(args.variant, b)

@@ -102,8 +102,7 @@ def path_table(model: ScenarioModel, path: Path[ScenarioState, Action]) -> str:
     """A path as rows: each action, what it did, and the reference counts after it."""
     rows = []
     state = path.states[0]
-    for n, action in enumerate(path.actions[1:], 1):
-        assert action is not None
+    for n, action in enumerate((a for a in path.actions if a is not None), 1):
         state, effect = model.execute(state, action)
         refs = ",".join("x" if k.refs <= 0 else str(k.refs) for k in state.world.sockets) or "-"
         rows.append((str(n), str(action), effect.result, refs))

@@ -14,6 +14,7 @@ import re
 import sys
 
 from wspshare.cli_errors import EXIT_INTERRUPTED, UsageError
+from wspshare.commands import scenario_file
 from wspshare.commands.counterexample import draw_trace
 from wspshare.commands.files import output_file, text_input
 from wspshare.commands.options import (
@@ -84,6 +85,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description=__doc__,
         epilog=FAULT_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "scenario", nargs="?", help="a scenario file (.toml); without one, the seed's handoff"
     )
     add_scenario_options(p)
     add_seed(p, "seed of the (first) run (default 0)")
@@ -177,6 +181,8 @@ def trace_table(records: list[Record]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.scenario is not None:
+        return scenario_file.run_simulate(args)
     config = sim_config(args)
     if args.seed + args.runs - 1 > MAX_SEED:
         raise UsageError(f"--seed + --runs goes past the largest seed, {MAX_SEED}")
