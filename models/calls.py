@@ -46,10 +46,15 @@ class WSPSend(NamedTuple):
 
 
 class WSPRecv(NamedTuple):
+    """``overlapped``: 0 for a plain receive, else the tag of the WSAOVERLAPPED it is issued
+    with: nothing to read then leaves it pending on the socket (R14)."""
+
     s: int
+    overlapped: int = 0
 
     def __str__(self) -> str:
-        return f"WSPRecv(s={self.s})"
+        tag = f", overlapped={self.overlapped}" if self.overlapped else ""
+        return f"WSPRecv(s={self.s}{tag})"
 
 
 class WSPSetSockOpt(NamedTuple):
@@ -113,12 +118,15 @@ class WSPListen(NamedTuple):
 
 
 class WSPAccept(NamedTuple):
-    """Take the first pending connection of a listening socket as a new socket (R15)."""
+    """Take the first pending connection of a listening socket as a new socket (R15); with
+    ``overlapped`` (an AcceptEx-style tag) and nothing pending, it stays pending (R14)."""
 
     s: int
+    overlapped: int = 0
 
     def __str__(self) -> str:
-        return f"WSPAccept(s={self.s})"
+        tag = f", overlapped={self.overlapped}" if self.overlapped else ""
+        return f"WSPAccept(s={self.s}{tag})"
 
 
 class WSPSendTo(NamedTuple):

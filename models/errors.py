@@ -35,7 +35,8 @@ class WSAError(IntEnum):
     WSAENOTCONN = 10057
     WSAESHUTDOWN = 10058  # the connection was closed by the time of the call
     WSAEPROVIDERFAILEDINIT = 10106
-    WSANOTINITIALISED = 10093  # the calling process has no Winsock instance (it exited)
+    WSAVERNOTSUPPORTED = 10092  # WSAStartup: no Winsock version the caller can use
+    WSANOTINITIALISED = 10093  # no WSAStartup (or the last WSACleanup ran), or the process exited
 
     def __str__(self) -> str:
         return self.name

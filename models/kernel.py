@@ -48,12 +48,35 @@ class Kernel:
     max_handles: int = 8
 
     # --- processes -------------------------------------------------------------------------
-    def spawn(self, w: World, threads: int, pid: int | None = None) -> tuple[World, int]:
-        """Start a process in a new slot, with a fresh pid or with ``pid`` (reuse, M5)."""
+    def spawn(
+        self, w: World, threads: int, pid: int | None = None, parent: int | None = None
+    ) -> tuple[World, int]:
+        """Start a process in a new slot, with a fresh pid or with ``pid`` (reuse, M5).  With a
+        ``parent`` slot (CreateProcess with bInheritHandles), the child gets a copy of each of
+        the parent's inheritable handles, same value, same object, each holding a reference."""
         if pid is None:
             pid = max((p.pid for p in w.procs), default=FIRST_PID - PID_STEP) + PID_STEP
-        proc = Process(pid, True, threads, (), (), WSAError.NO_ERROR)
-        return w._replace(procs=(*w.procs, proc)), len(w.procs)
+        inherited: tuple[Handle, ...] = ()
+        if parent is not None and w.procs[parent].alive:
+            inherited = tuple(h for h in w.procs[parent].handles if h.inheritable)
+        proc = Process(pid, True, threads, inherited, (), WSAError.NO_ERROR)
+        w = w._replace(procs=(*w.procs, proc))
+        for h in inherited:
+            if h.kind is not HandleKind.PROCESS:
+                w = self.add_ref(w, h.obj)
+        return w, len(w.procs) - 1
+
+    def set_inheritable(
+        self, w: World, slot: int, value: int, inheritable: bool
+    ) -> tuple[World, bool]:
+        """SetHandleInformation(HANDLE_FLAG_INHERIT); False when there is no such handle."""
+        proc = w.procs[slot]
+        if find_handle(proc, value) is None:
+            return w, False
+        handles = tuple(
+            h._replace(inheritable=inheritable) if h.value == value else h for h in proc.handles
+        )
+        return w._replace(procs=replace_at(w.procs, slot, proc._replace(handles=handles))), True
 
     def live_slot(self, w: World, pid: int) -> int | None:
         """The slot of the live process that has ``pid`` now (pids are reused, slots are not)."""

@@ -91,3 +91,23 @@ class CloseAtOneKernel(Kernel):
         refs = sock.refs - 1
         status = SocketStatus.CLOSED if refs <= 1 else sock.status
         return self.update_socket(w, index, sock._replace(refs=refs, status=status))
+
+
+@dataclass(frozen=True)
+class CrashDropsListenerKernel(Kernel):
+    """Process exit tears down every listening socket the process held a handle to, instead of
+    dropping its one reference (R7, R11), as if a listening socket belonged to each holder.
+
+    Real system: one prefork worker crashes and the server stops accepting for all the others:
+    their descriptors now name a closed socket, their ``accept`` fails, and new clients are
+    refused although live workers still hold the listener.
+    """
+
+    def exit_process(self, w: World, slot: int) -> World:
+        for h in w.procs[slot].handles:
+            if h.kind is not HandleKind.PROCESS and 0 <= h.obj < len(w.sockets):
+                sock = w.sockets[h.obj]
+                if sock.status is SocketStatus.LISTENING:
+                    sock = sock._replace(status=SocketStatus.CLOSED, queue=())
+                    w = self.update_socket(w, h.obj, sock)
+        return super().exit_process(w, slot)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
+from wspshare.models import overlapped
 from wspshare.models.calls import (
     Call,
     WSPAccept,
@@ -151,22 +152,42 @@ class Semantics:
         return w._replace(providers=replace_at(w.providers, index, state))
 
     # --- processes -----------------------------------------------------------------------------
-    def spawn(self, w: World, threads: int = 1, pid: int | None = None) -> tuple[World, int]:
-        """Start a process; ``pid`` reuses an exited process's pid if nothing pins it."""
+    def spawn(
+        self, w: World, threads: int = 1, pid: int | None = None, parent: int | None = None
+    ) -> tuple[World, int]:
+        """Start a process; ``pid`` reuses an exited process's pid if nothing pins it; with a
+        ``parent`` slot it is created with handle inheritance (CreateProcess, bInheritHandles)."""
         if threads < 1:
             raise ModelError("a process needs at least one thread")
         if pid is not None and not self.kernel.pid_reusable(w, pid):
             raise ModelError(f"pid {pid} is in use or pinned by a process handle")
-        return self.kernel.spawn(w, threads, pid)
+        if parent is not None and not (_is_int(parent) and 0 <= parent < len(w.procs)):
+            raise ModelError(f"no parent process in slot {parent!r}")
+        return self.kernel.spawn(w, threads, pid, parent)
+
+    def set_inheritable(
+        self, w: World, slot: int, s: int, inheritable: bool = True
+    ) -> tuple[World, Result]:
+        """SetHandleInformation(s, HANDLE_FLAG_INHERIT, ...) on a descriptor of ``slot``; a value
+        that is no descriptor is WSAENOTSOCK (the Win32 call's ERROR_INVALID_HANDLE)."""
+        if not _is_int(slot) or not 0 <= slot < len(w.procs) or not w.procs[slot].alive:
+            return w, fail(WSAError.WSANOTINITIALISED)
+        if self.switch.descriptor(w, slot, s) is None:
+            return w, fail(WSAError.WSAENOTSOCK)
+        w, _ = self.kernel.set_inheritable(w, slot, s, inheritable)
+        return w, Result(WSAError.NO_ERROR)
 
     def exit_process(self, w: World, slot: int) -> World:
         """Exit or crash: kernel rundown (R11), then each provider's cleanup hook."""
         if not 0 <= slot < len(w.procs) or not w.procs[slot].alive:
             return w
+        pending = any(sock.pending for sock in w.sockets)
+        if pending:  # R14: the process's own requests die with it
+            w = overlapped.cancel_for(w, w.procs[slot].pid)
         w = self.kernel.exit_process(w, slot)
         for provider in self.providers:
             w = provider.on_process_exit(self, w, slot)
-        return w
+        return overlapped.abort_closed(w) if pending else w
 
     def inject_failure(self, w: World, slot: int, error: WSAError) -> World:
         """M5: the next call of the process fails with ``error`` (WSAENOBUFS, WSAEMFILE ...)."""
@@ -224,9 +245,30 @@ class Semantics:
         w, result = DISPATCH[type(call)](provider, self, w, slot, d, call)
         if result.ok and isinstance(call, WSPCloseSocket):
             w = self._retire(w, slot, call.s)
+            if any(sock.pending for sock in w.sockets):
+                w = overlapped.abort_closed(w)  # R14: the last close aborts what is pending
         elif result.ok and isinstance(call, ISSUING) and isinstance(result.value, int):
             w = self._issue(w, slot, result.value)
+        elif (
+            result.error is WSAError.WSAEWOULDBLOCK
+            and isinstance(call, WSPRecv | WSPAccept)
+            and call.overlapped
+        ):
+            index = provider.socket_of(self, w, slot, d)
+            if index is not None:
+                return overlapped.pend(w, index, call, w.procs[slot].pid)
         return w, result
+
+    def associate(self, w: World, slot: int, s: int, port: int, key: int) -> tuple[World, Result]:
+        """CreateIoCompletionPort(s, port, key): the association is the socket's (R14)."""
+        if not _is_int(slot) or not 0 <= slot < len(w.procs) or not w.procs[slot].alive:
+            return w, fail(WSAError.WSANOTINITIALISED)
+        d = self.switch.descriptor(w, slot, s)
+        provider = self.provider(d.catalog) if d is not None else None
+        index = provider.socket_of(self, w, slot, d) if provider and d else None
+        if index is None or w.sockets[index].status is SocketStatus.CLOSED:
+            return w, fail(WSAError.WSAENOTSOCK)
+        return overlapped.associate(w, index, port, key)
 
     # --- the network beyond the machine (clients of R15, senders of datagrams) ----------------
     def client_connects(self, w: World, port: int, client: int) -> tuple[World, bool]:
@@ -237,7 +279,8 @@ class Semantics:
                 if len(sock.queue) >= sock.backlog:
                     return w, False
                 sock = sock._replace(queue=(*sock.queue, client))
-                return self.kernel.update_socket(w, index, sock), True
+                w = self.kernel.update_socket(w, index, sock)
+                return overlapped.arrived(self, w, index, self.provider(sock.catalog)), True
         return w, False
 
     def datagram_arrives(self, w: World, port: int, datagram: int) -> tuple[World, bool]:
@@ -248,10 +291,15 @@ class Semantics:
                 if is_stream(sock.kind):
                     continue
                 sock = sock._replace(queue=(*sock.queue, datagram))
-                return self.kernel.update_socket(w, index, sock), True
+                w = self.kernel.update_socket(w, index, sock)
+                return overlapped.arrived(self, w, index, self.provider(sock.catalog)), True
         return w, False
 
     # --- ghost bookkeeping for the properties -------------------------------------------------
+    def issue(self, w: World, slot: int, value: int) -> World:
+        """Record that the client in ``slot`` was handed descriptor ``value`` (R4's ghost)."""
+        return self._issue(w, slot, value)
+
     def _issue(self, w: World, slot: int, value: int) -> World:
         proc = w.procs[slot]
         issued = tuple(sorted({*proc.issued, value}))

@@ -52,6 +52,7 @@ class Handle(NamedTuple):
     obj: int  # socket index for socket handles, process slot for PROCESS handles
     catalog: int  # catalog entry id of the owning provider (0 for PROCESS handles)
     kind: HandleKind
+    inheritable: bool = False  # HANDLE_FLAG_INHERIT: a child created with inheritance gets it
 
     @property
     def is_descriptor(self) -> bool:
@@ -80,6 +81,13 @@ class Sock(NamedTuple):
     taken: tuple[int, ...] = ()  # ghost: every id WSPAccept or WSPRecvFrom took off ``queue``
     origin: int = -1  # the connection id an accepted socket was made for (-1: not accepted)
     shut: int = 0  # WSPShutdown: bit 1 no more receives, bit 2 no more sends
+    # R14: overlapped operations pending on the socket (whichever descriptor issued them), as
+    # (operation, tag, pid of the issuing process); the completion port and key associated with
+    # the socket (0, 0: none); and the network events delivered to its one registration (R8),
+    # which a new registration starts afresh.
+    pending: tuple[tuple[int, int, int], ...] = ()
+    completion: tuple[int, int] = (0, 0)
+    signalled: int = 0  # the FD_ events delivered to the current registration (R8) so far
 
 
 @fast_replace
@@ -92,6 +100,7 @@ class Process(NamedTuple):
     handles: tuple[Handle, ...]  # sorted by value
     issued: tuple[int, ...]  # ghost: descriptor values WSPSocket handed to the client, not closed
     fail_next: WSAError  # an injected resource failure for the next call (M5), or NO_ERROR
+    startups: int = 0  # WSAStartup calls not yet matched by WSACleanup (the API layer, R13)
 
 
 @fast_replace
@@ -101,6 +110,9 @@ class World(NamedTuple):
     procs: tuple[Process, ...]
     sockets: tuple[Sock, ...]
     providers: tuple[Hashable, ...]  # each installed provider's own state, in catalog order
+    # R14: completion packets posted so far, as (port, key, tag, error); port 0 stands for an
+    # overlapped operation with no port (its event is signalled instead).
+    completions: tuple[tuple[int, int, int, int], ...] = ()
 
 
 class ProtocolInfo(NamedTuple):

@@ -25,16 +25,20 @@ from wspshare.models.kernel_variants import (
     CloseAtOneKernel,
     CloseDropsNoneKernel,
     CloseDropsTwiceKernel,
+    CrashDropsListenerKernel,
     NoRundownKernel,
     RundownSkipsPendingKernel,
 )
 from wspshare.models.providers import Provider
 from wspshare.models.providers.buggy import (
     AcceptTwiceNonIfs,
+    CloseFlushesBacklogIfs,
+    DoubleAcceptIfs,
     DuplicateClosesSourceIfs,
     FreeOnSourceCloseNonIfs,
     KeepsDeadSharesNonIfs,
     NoPidCheckNonIfs,
+    PeekingRecvFromNonIfs,
     PerDescriptorEventsIfs,
     PerDescriptorOptionsIfs,
     PreModificationIfs,
@@ -169,6 +173,8 @@ class Variant:
 CORRECT = "correct"
 IFS, NON_IFS, NON_IFS_CLAIM = "ifs", "non-ifs", "non-ifs-claim"
 BASE = ScenarioConfig()
+LISTENER = ScenarioConfig(targets=2, pattern="listener", clients=2)  # properties.configs' own
+DATAGRAM = ScenarioConfig(targets=2, pattern="datagram", clients=2)
 
 CATALOGUE: tuple[Variant, ...] = (
     Variant(
@@ -333,6 +339,35 @@ CATALOGUE: tuple[Variant, ...] = (
         caught_by=("no-strangers",),
         witness=BASE.with_(provider=NON_IFS, faults=Faults(crash=1, reuse_pid=1)),
         mutation=Mutation(provider=KeepsDeadSharesNonIfs()),
+    ),
+    # --- the patterns beyond the seed: a shared listening socket, a shared datagram socket --------
+    Variant(
+        "double-accept",
+        spec_bug=False,
+        caught_by=("accepted-once",),
+        witness=LISTENER.with_(provider=IFS),
+        mutation=Mutation(provider=DoubleAcceptIfs()),
+    ),
+    Variant(
+        "crash-drops-listener",
+        spec_bug=False,
+        caught_by=("listener-held-open", "open-iff-referenced"),
+        witness=LISTENER.with_(provider=IFS, faults=Faults(crash=1)),
+        mutation=Mutation(kernel=CrashDropsListenerKernel()),
+    ),
+    Variant(
+        "close-flushes-backlog",
+        spec_bug=False,
+        caught_by=("queue-kept",),
+        witness=LISTENER.with_(provider=IFS),
+        mutation=Mutation(provider=CloseFlushesBacklogIfs()),
+    ),
+    Variant(
+        "datagram-peek",
+        spec_bug=False,
+        caught_by=("read-once",),
+        witness=DATAGRAM.with_(provider=NON_IFS),
+        mutation=Mutation(provider=PeekingRecvFromNonIfs()),
     ),
 )
 

@@ -126,6 +126,20 @@ def single_registration(sem: Semantics, w: World) -> Diagnosis:
     return None
 
 
+def nothing_pending_on_a_closed_socket(sem: Semantics, w: World) -> Diagnosis:
+    """R14: an overlapped operation is pending only on an open socket (the last close, or the
+    issuing process's exit, completes it with WSA_OPERATION_ABORTED).  Kept out of
+    ``WORLD_INVARIANTS``: the scenarios issue no overlapped I/O; the call-level checks add it."""
+    for i, sock in enumerate(w.sockets):
+        if sock.pending and sock.status is SocketStatus.CLOSED:
+            return f"socket {i} is closed with {len(sock.pending)} operations still pending"
+        live = {p.pid for p in w.procs if p.alive}
+        for _, tag, pid in sock.pending:
+            if pid not in live:
+                return f"socket {i} keeps operation {tag} of pid {pid}, which has exited"
+    return None
+
+
 WORLD_INVARIANTS = {
     "reference-count": reference_count,
     "open-iff-referenced": open_iff_referenced,

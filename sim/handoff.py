@@ -16,6 +16,7 @@ from typing import cast
 from wspshare.models.errors import WSAError
 from wspshare.models.scenario import (
     Action,
+    Arrive,
     Crash,
     Deliver,
     Direction,
@@ -35,6 +36,7 @@ from wspshare.sim.memo import Memo
 from wspshare.sim.timing import Timing, draw
 
 Actor = tuple[int, int]
+NETWORK: Actor = (-1, 0)  # the network clients of the listener and datagram patterns
 Queue = tuple[int, int]  # (channel, direction)
 HandoffMemo = Memo[HandoffState, Action, Effect]
 
@@ -46,11 +48,13 @@ class Enabled:
 
     def __init__(self, actions: list[Action]) -> None:
         self.actions = actions
-        self.steps: dict[Actor, list[Step]] = {}
+        self.steps: dict[Actor, list[Step | Arrive]] = {}
         self.timeouts: dict[Actor, Timeout] = {}
         for a in actions:
             if type(a) is Step:
                 self.steps.setdefault((a.slot, a.thread), []).append(a)
+            elif type(a) is Arrive:  # the network's clients act like one more thread
+                self.steps.setdefault(NETWORK, []).append(a)
             elif type(a) is Timeout:
                 self.timeouts.setdefault((a.slot, a.thread), a)
 
@@ -84,6 +88,8 @@ class HandoffAdapter:
         return self.memo.initial
 
     def actors(self, state: HandoffState) -> Sequence[Hashable]:
+        if self.model.pattern.loops:
+            return self.memo.of(state, "actors", _actors_and_network)
         return self.memo.of(state, "actors", _actors)
 
     def choices(self, state: HandoffState, actor: Hashable) -> Sequence[Action]:
@@ -133,6 +139,10 @@ class HandoffAdapter:
 
 def _actors(state: HandoffState) -> list[Actor]:
     return [(slot, t) for slot, regs in enumerate(state.regs) for t in range(len(regs.pcs))]
+
+
+def _actors_and_network(state: HandoffState) -> list[Actor]:
+    return [*_actors(state), NETWORK]
 
 
 class ProcessFault:

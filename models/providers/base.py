@@ -238,4 +238,5 @@ class Provider(EndpointCalls):
             return w, fail(WSAError.WSAEINVAL)
         index, sock = found
         events = self.register_events(sock, w.procs[slot].pid, d, mask)
-        return sem.kernel.update_socket(w, index, sock._replace(events=events)), OK_NONE
+        sock = sock._replace(events=events, signalled=0)  # R8: a fresh registration
+        return sem.kernel.update_socket(w, index, sock), OK_NONE

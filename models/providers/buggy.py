@@ -181,6 +181,49 @@ class KeepsDeadSharesNonIfs(NonIfsProvider):
         return w
 
 
+# --- the patterns beyond the seed (R15) ---------------------------------------------------------
+class DoubleAcceptIfs(IfsProvider):
+    """Hands out the first pending connection on ``WSPAccept`` but leaves it on the backlog, as
+    if each descriptor of the listening socket had a backlog of its own.
+
+    Real system: with a listening socket shared by prefork workers, two workers accept the same
+    client: both get a socket for one TCP connection, both answer it, and the client reads two
+    interleaved replies (or one worker's reads steal the other's request bytes).
+    """
+
+    def take_connection(self, sock: Sock) -> Sock:
+        return sock._replace(taken=(*sock.taken, sock.queue[0]))
+
+
+class PeekingRecvFromNonIfs(NonIfsProvider):
+    """Returns the first queued datagram from ``WSPRecvFrom`` without removing it, as if every
+    read were ``MSG_PEEK``.
+
+    Real system: every process sharing the UDP socket processes the same request (a DNS or
+    syslog server answers one query several times), and the queue never drains, so later
+    datagrams are never seen.
+    """
+
+    def take_datagram(self, sock: Sock) -> Sock:
+        return sock._replace(taken=(*sock.taken, sock.queue[0]))
+
+
+class CloseFlushesBacklogIfs(IfsProvider):
+    """Resets the pending connections of a listening socket whenever any descriptor of it is
+    closed, as the last close must, not only on the last one (R7).
+
+    Real system: the prefork parent's ``closesocket`` after handing the listener to its
+    workers resets every client that had connected but not yet been accepted; they see
+    connection resets at server start-up, intermittently, depending on timing.
+    """
+
+    def close(self, sem: Semantics, w: World, slot: int, d: Handle) -> tuple[World, Result]:
+        sock = w.sockets[d.obj]
+        if sock.queue:
+            w = sem.kernel.update_socket(w, d.obj, sock._replace(queue=()))
+        return super().close(sem, w, slot, d)
+
+
 def replace_provider(providers: tuple[Provider, ...], buggy: Provider) -> tuple[Provider, ...]:
     """The catalog with ``buggy`` in place of the provider with the same catalog entry id."""
     ids = [p.catalog_id for p in providers]
@@ -191,10 +234,13 @@ def replace_provider(providers: tuple[Provider, ...], buggy: Provider) -> tuple[
 
 __all__ = [
     "AcceptTwiceNonIfs",
+    "CloseFlushesBacklogIfs",
+    "DoubleAcceptIfs",
     "DuplicateClosesSourceIfs",
     "FreeOnSourceCloseNonIfs",
     "KeepsDeadSharesNonIfs",
     "NoPidCheckNonIfs",
+    "PeekingRecvFromNonIfs",
     "PerDescriptorEventsIfs",
     "PerDescriptorOptionsIfs",
     "PreModificationIfs",

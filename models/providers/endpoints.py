@@ -127,8 +127,14 @@ class EndpointCalls:
             return w, fail(WSAError.WSAEINVAL)
         if not sock.queue:
             return w, fail(WSAError.WSAEWOULDBLOCK)
+        return self.accept_first(sem, w, slot, index)
+
+    def accept_first(self, sem: Semantics, w: World, slot: int, index: int) -> tuple[World, Result]:
+        """The first pending connection of listening socket ``index`` as a new socket with a
+        descriptor in ``slot`` (also how a pending overlapped accept completes, R14)."""
+        sock = w.sockets[index]
         client = sock.queue[0]
-        w1 = sem.kernel.update_socket(w, index, self.dequeue(sock))
+        w1 = sem.kernel.update_socket(w, index, self.take_connection(sock))
         w1, conn = sem.kernel.new_socket(w1, sock.catalog, sock.kind)
         accepted = w1.sockets[conn]._replace(
             status=SocketStatus.CONNECTED, inbox=1, origin=client
@@ -140,6 +146,14 @@ class EndpointCalls:
     def dequeue(self, sock: Sock) -> Sock:
         """Take the first waiting connection or datagram off the queue, exactly once."""
         return sock._replace(queue=sock.queue[1:], taken=(*sock.taken, sock.queue[0]))
+
+    def take_connection(self, sock: Sock) -> Sock:
+        """R15: an accepted connection leaves the backlog, whichever descriptor accepted it."""
+        return self.dequeue(sock)
+
+    def take_datagram(self, sock: Sock) -> Sock:
+        """A datagram read through any descriptor leaves the shared queue."""
+        return self.dequeue(sock)
 
     def sendto(
         self, sem: Semantics, w: World, slot: int, d: Handle, port: int
@@ -174,7 +188,7 @@ class EndpointCalls:
         if not sock.queue:
             return w, fail(WSAError.WSAEWOULDBLOCK)
         datagram = sock.queue[0]
-        w = sem.kernel.update_socket(w, index, self.dequeue(sock))
+        w = sem.kernel.update_socket(w, index, self.take_datagram(sock))
         return w, Result(WSAError.NO_ERROR, datagram)
 
     def shutdown(

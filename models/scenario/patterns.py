@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wspshare.models.calls import FD_ACCEPT, FD_CLOSE, FD_READ
+from wspshare.models.calls import FD_CLOSE, FD_READ
 from wspshare.models.errors import ModelError
 from wspshare.models.state import AF_INET, SOCK_DGRAM, TCP_V4, Kind
 
@@ -39,8 +39,11 @@ class Pattern:
 
 
 HANDOFF = Pattern("handoff", TCP_V4, ("connect",), "send")
-LISTENER = Pattern("listener", TCP_V4, ("bind", "listen"), "accept", FD_ACCEPT | FD_CLOSE, 80)
-DATAGRAM = Pattern("datagram", (AF_INET, SOCK_DGRAM, 0), ("bind",), "read", FD_READ, 53)
+# The source of a serving pattern only hands its socket on, so it registers for FD_CLOSE alone:
+# a registration for FD_ACCEPT or FD_READ would record each delivery (``Sock.signalled``) and
+# double the state space for nothing the properties look at (delivery is tested call by call).
+LISTENER = Pattern("listener", TCP_V4, ("bind", "listen"), "accept", FD_CLOSE, 80)
+DATAGRAM = Pattern("datagram", (AF_INET, SOCK_DGRAM, 0), ("bind",), "read", FD_CLOSE, 53)
 PATTERNS = {p.name: p for p in (HANDOFF, LISTENER, DATAGRAM)}
 
 

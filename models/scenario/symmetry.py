@@ -55,20 +55,23 @@ Rename = Callable[[int], int]
 # The fields this module knows how to rename.  A new field may carry a slot, a pid or a target
 # index, so until it is handled here, symmetry switches itself off (and the tests notice).
 KNOWN_FIELDS = {
-    Process: ("pid", "alive", "threads", "handles", "issued", "fail_next"),
+    Process: ("pid", "alive", "threads", "handles", "issued", "fail_next", "startups"),
+    Handle: ("value", "obj", "catalog", "kind", "inheritable"),
     SourceRegs: ("pcs", "sock", "sock_id", "phases", "pids", "pins", "infos", "closed", "spare"),
     TargetRegs: (
         "pcs", "sock", "sock_id", "info", "claimed", "extra", "chan", "worked", "conn", "served",
     ),
     HandoffState: ("world", "regs", "chans", "budget", "faulted", "stale_use", "net"),
-    World: ("procs", "sockets", "providers"),
-    # No field of a socket names a slot or a target's pid except the event registrations', which
-    # are renamed; the beyond-the-seed fields hold ports and network ids (the same in every
+    World: ("procs", "sockets", "providers", "completions"),  # completions name no pid
+    # No field of a socket names a slot; pids appear in the event registrations and the pending
+    # operations, which are renamed; the other fields beyond the seed
+    # hold ports, tags and network ids (the same in every
     # member of a class), and sockets are not permuted: a target's accepted connections are
     # sockets it reaches through its handles, which move with it.
     Sock: (
         "catalog", "refs", "status", "options", "events", "sent", "inbox", "last_set", "kind",
-        "port", "backlog", "queue", "taken", "origin", "shut",
+        "port", "backlog", "queue", "taken", "origin", "shut", "pending", "completion",
+        "signalled",
     ),
 }  # fmt: skip
 
@@ -168,7 +171,12 @@ def _world_key(s: HandoffState, k: int, pids: list[int]) -> Key:
         if sh.target_pid == own
     )
     reused = tuple(i for i, p in enumerate(w.procs) if i > slot and p.pid == own)
-    return (pinned_by, events, shares, reused)
+    io = tuple(
+        (i, tuple(op for op in sock.pending if op[2] == own))
+        for i, sock in enumerate(w.sockets)
+        if sock.pending
+    )
+    return (pinned_by, events, shares, reused, io)
 
 
 def _info(info: ProtocolInfo | None) -> tuple[object, ...]:
@@ -213,7 +221,7 @@ def _permute(s: HandoffState, order: list[int], pids: list[int]) -> HandoffState
         procs[1 + new] = _rename_proc(w.procs[1 + old], pid_map, slot_map)
     sockets = tuple(_rename_sock(sock, rp) for sock in w.sockets)
     providers = tuple(_rename_provider(st, rp) for st in w.providers)
-    world = World(tuple(procs), sockets, providers)
+    world = World(tuple(procs), sockets, providers, w.completions)
 
     regs = list(s.regs)
     src = regs[0]
@@ -236,9 +244,7 @@ def _rename_proc(p: Process, pid_map: dict[int, int], slot_map: dict[int, int]) 
     handles = p.handles
     if any(h.kind is HandleKind.PROCESS for h in handles):
         handles = tuple(
-            Handle(h.value, slot_map.get(h.obj, h.obj), h.catalog, h.kind)
-            if h.kind is HandleKind.PROCESS
-            else h
+            h._replace(obj=slot_map.get(h.obj, h.obj)) if h.kind is HandleKind.PROCESS else h
             for h in handles
         )
     elif p.pid not in pid_map:
@@ -247,10 +253,11 @@ def _rename_proc(p: Process, pid_map: dict[int, int], slot_map: dict[int, int]) 
 
 
 def _rename_sock(sock: Sock, rp: Rename) -> Sock:
-    if not sock.events:
+    if not sock.events and not sock.pending:
         return sock
     events = tuple((rp(pid), d, mask) for pid, d, mask in sock.events)
-    return sock._replace(events=events)
+    pending = tuple((op, tag, rp(pid)) for op, tag, pid in sock.pending)
+    return sock._replace(events=events, pending=pending)
 
 
 def _rename_provider(state: object, rp: Rename) -> object:

@@ -50,7 +50,7 @@ from wspshare.models.state import (
     SocketStatus,
     World,
 )
-from wspshare.properties.invariants import world_violations
+from wspshare.properties.invariants import nothing_pending_on_a_closed_socket, world_violations
 from wspshare.properties.stateful.allowed import allowed
 from wspshare.properties.stateful.ops import (
     AF_IPX,
@@ -154,6 +154,10 @@ class Driver:
             return WSPSendTo(s, op.value)
         if op.name == "WSPShutdown":
             return WSPShutdown(s, op.value)
+        if op.name == "WSPRecvOverlapped":
+            return WSPRecv(s, overlapped=1 + op.option % 7)
+        if op.name == "WSPAcceptOverlapped":
+            return WSPAccept(s, overlapped=1 + op.option % 7)
         if op.name == "claim":
             return WSPSocket(info=self.info(op.info))
         if op.name == "WSPDuplicateSocket":
@@ -251,6 +255,9 @@ class Driver:
         found = world_violations(self.sem, self.world)
         if found:
             self.fail(*found[0])
+        pending = nothing_pending_on_a_closed_socket(self.sem, self.world)
+        if pending is not None:
+            self.fail("pending-on-open-socket", pending)
 
     def fail(self, name: str, diagnosis: str) -> None:
         raise PropertyViolation(name, diagnosis, list(self.trace))

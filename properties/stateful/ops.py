@@ -116,6 +116,8 @@ ENDPOINT_CALLS = (
     "WSPSendTo",
     "WSPRecvFrom",
     "WSPShutdown",
+    "WSPRecvOverlapped",  # WSPRecv with a WSAOVERLAPPED: may stay pending on the socket (R14)
+    "WSPAcceptOverlapped",
 )
 PORTS = (0, 80, 80, 81, -1, 1 << 17)  # 0: the provider picks; the last two fit no sockaddr
 MAX_SLOTS = 6

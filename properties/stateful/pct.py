@@ -21,6 +21,7 @@ from collections.abc import Hashable, Sequence
 from hypothesis import strategies as st
 from wspshare.models.scenario.actions import (
     Action,
+    Arrive,
     Crash,
     Deliver,
     Duplicate,
@@ -65,6 +66,8 @@ def actor_of(action: Action) -> Hashable:
             return ("reuse-pid", slot)
         case Exhaust(slot=slot):
             return ("exhaust", slot)
+        case Arrive():
+            return ("network",)
     raise TypeError(f"not an action: {action!r}")
 
 

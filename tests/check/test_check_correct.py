@@ -22,7 +22,8 @@ FAULT_GROUPS = {
     "reorder+exhaust": {"reorder": 1, "exhaust": 1},
     "stranger": {"stranger": True},
 }
-SHAPES = ("handoff", "handoff-threads", "fanout")
+SHAPES = ("handoff", "handoff-threads", "fanout", "listener", "datagram")
+SYMMETRIC = ("fanout", "listener", "datagram")  # interchangeable targets (workers)
 
 
 @pytest.mark.parametrize("faults", FAULT_GROUPS)
@@ -32,7 +33,7 @@ def test_every_property_holds_with_a_correct_provider(
     config: str, provider: str, faults: str
 ) -> None:
     model = model_for(config, Switches(provider=provider, **FAULT_GROUPS[faults]))  # type: ignore[arg-type]
-    symmetry = config == "fanout"
+    symmetry = config in SYMMETRIC
     result = check(model, symmetry=symmetry)
     assert result.complete
     assert result.deadlock_count == 0
