@@ -21,7 +21,7 @@ from wspshare.models.errors import ModelError
 # The modules of ``wspshare.commands``, in the order help lists them.  They are imported by
 # name, and a run imports only its own: z3, Hypothesis, matplotlib and the web stack cost
 # more than a second together, and most runs need none of them.
-COMMANDS = ["handoff", "check", "mutants", "simulate", "prove", "bmc", "explore"]
+COMMANDS = ["handoff", "check", "mutants", "simulate", "prove", "bmc", "explore", "conform"]
 DEBUG_FLAG = "--debug"
 
 

@@ -46,6 +46,8 @@ NAMES: dict[str, tuple[str, ...]] = {
     "WSPListen": ("listen",),
     "WSPAccept": ("accept",),
     "WSPShutdown": ("shutdown",),
+    "WSPSendTo": ("sendto",),
+    "WSPRecvFrom": ("recvfrom",),
 }
 # The arguments a call step may give, beyond the common keys.
 CALL_ARGS = (
@@ -72,7 +74,14 @@ KINDS = {
     "tcp6": (AF_INET6, SOCK_STREAM, IPPROTO_TCP),
     "udp6": (AF_INET6, SOCK_DGRAM, IPPROTO_UDP),
     "from-info": (FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO),
+    "wildcard": (0, 0, 0),  # WSASocket(0, 0, 0, info): every parameter taken from the info
 }
+
+
+def info_code(family: int, stype: int, protocol: int) -> int:
+    """A protocol info's family, type and protocol as one comparable number (AF_INET stream
+    TCP is 20106), so a step can claim what kind of socket an info describes."""
+    return family * 10000 + stype * 100 + protocol
 
 
 def canonical_call(name: str) -> str | None:

@@ -408,12 +408,13 @@ class _Reader:
             raise self.fail(line, f"{path}.out", f"expected a register name, got {out!r}")
         expect = item.get("expect", "")
         if not isinstance(expect, str) or (
-            expect and expect != "ok" and not expect.startswith("WSA")
+            expect and expect not in ("ok", "refused") and not expect.startswith("WSA")
         ):
             raise self.fail(
                 line,
                 f"{path}.expect",
-                f'expected "ok" or a Winsock error name such as WSAEINVAL, got {expect!r}',
+                f'expected "ok", "refused" or a Winsock error name such as WSAEINVAL, '
+                f"got {expect!r}",
             )
         expect_value = item.get("expect_value")
         if expect_value is not None and (

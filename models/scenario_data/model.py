@@ -26,7 +26,9 @@ from wspshare.models.calls import (
     WSPGetSockOpt,
     WSPListen,
     WSPRecv,
+    WSPRecvFrom,
     WSPSend,
+    WSPSendTo,
     WSPSetSockOpt,
     WSPShutdown,
     WSPSocket,
@@ -34,12 +36,13 @@ from wspshare.models.calls import (
 from wspshare.models.errors import ModelError, WSAError
 from wspshare.models.kernel import find_handle, replace_at
 from wspshare.models.protocol import Property
-from wspshare.models.scenario_data.calls import EVENTS, HOW, KINDS, OPTIONS, flag_value
+from wspshare.models.scenario_data.calls import EVENTS, HOW, KINDS, OPTIONS, flag_value, info_code
 from wspshare.models.scenario_data.profiles import Profile, profile_named
 from wspshare.models.scenario_data.schema import Scenario, StepSpec
 from wspshare.models.semantics import Semantics
 from wspshare.models.state import (
     FROM_PROTOCOL_INFO,
+    SOCK_DGRAM,
     HandleKind,
     ProtocolInfo,
     Result,
@@ -437,7 +440,11 @@ class ScenarioModel:
             handle = self.semantics.switch.descriptor(state.world, p, d)
             if handle is None:
                 return state, "WSAENOTSOCK", None
-            port = state.world.sockets[handle.obj].port
+            sock = state.world.sockets[handle.obj]
+            if sock.kind[1] == SOCK_DGRAM:  # a datagram for the socket's own port
+                w, _ = self.semantics.datagram_arrives(state.world, sock.port, state.net + 1)
+                return state._replace(world=w, net=state.net + 1), "ok", None
+            port = sock.port
         w, queued = self.semantics.client_connects(state.world, port, state.net + 1)
         return state._replace(world=w, net=state.net + 1), "ok" if queued else "refused", None
 
@@ -498,16 +505,17 @@ class ScenarioModel:
             if handle is not None:
                 state = state._replace(conns=(*state.conns, handle.obj))
         state = self.set_reg(state, p, step.out, result.value)
+        if isinstance(result.value, ProtocolInfo):
+            info = result.value
+            return state, "ok", info_code(info.address_family, info.socket_type, info.protocol)
         return state, "ok", result.value if isinstance(result.value, int) else None
 
     def api_checks(self, w: World, p: int, step: StepSpec, call: Call) -> Result | None:
-        """The API layer's own checks the sources exercise (R13): WSADuplicateSocket with no
-        output buffer fails with WSAEFAULT, after (documented) or before (Wine) the checks of
-        the socket and the pid."""
+        """The API layer's own check the sources exercise (R13): WSADuplicateSocket with no
+        output buffer fails with WSAEFAULT, after the checks of the socket and the pid (Wine's
+        test_WSADuplicateSocket asserts this order, and Wine follows it)."""
         if not isinstance(call, WSPDuplicateSocket) or step.arg("buffer", True) is not False:
             return None
-        if self.profile.buffer_checked_first:
-            return fail(WSAError.WSAEFAULT)
         if self.semantics.switch.descriptor(w, p, call.s) is None:
             return fail(WSAError.WSAENOTSOCK)
         if self.semantics.kernel.live_slot(w, call.pid) is None:
@@ -517,14 +525,21 @@ class ScenarioModel:
     def profile_result(
         self, before: World, after: World, p: int, call: Call, result: Result
     ) -> Result:
-        """Wine's WSASocket with an info whose handle is already a descriptor of this process
-        returns that descriptor again instead of failing (no single-use record, R2)."""
-        if result.ok or not self.profile.reuse_returns_same:
+        """Where the ``wine`` profile answers differently (``models.scenario_data.profiles``):
+        the world is left as the documented call left it, only the answer changes."""
+        if result.ok or result.error is not WSAError.WSAEINVAL:
             return result
-        if isinstance(call, WSPSocket) and call.info is not None:
-            handle = find_handle(before.procs[p], call.info.provider_reserved)
-            if handle is not None and handle.is_descriptor:
-                return Result(WSAError.NO_ERROR, handle.value)
+        info = call.info if isinstance(call, WSPSocket) else None
+        if self.profile.import_unchecked and info and info.catalog_entry_id == self.catalog:
+            return Result(WSAError.NO_ERROR, info.provider_reserved)
+        if self.profile.exited_target_accepted and isinstance(call, WSPDuplicateSocket):
+            handle = self.semantics.switch.descriptor(before, p, call.s)
+            exited = any(not q.alive and q.pid == call.pid for q in before.procs)
+            if handle is not None and exited and 0 <= handle.obj < len(before.sockets):
+                kind = before.sockets[handle.obj].kind
+                provider = self.semantics.provider(handle.catalog)
+                if provider is not None:
+                    return Result(WSAError.NO_ERROR, provider.protocol_info(0, kind))
         return result
 
     def build(self, state: ScenarioState, p: int, step: StepSpec) -> Call:
@@ -555,15 +570,20 @@ class ScenarioModel:
             return WSPBind(d, int(step.arg("port", 0)))  # type: ignore[arg-type]
         if name == "WSPListen":
             return WSPListen(d, int(step.arg("backlog", 1)))  # type: ignore[arg-type]
+        if name == "WSPSendTo":
+            return WSPSendTo(d, int(step.arg("port", 0)))  # type: ignore[arg-type]
         if name == "WSPShutdown":
             how = flag_value(step.arg("how", "SD_BOTH"), HOW)  # type: ignore[arg-type]
             return WSPShutdown(d, how if how is not None else 2)
-        simple: dict[str, type[WSPConnect | WSPSend | WSPRecv | WSPCloseSocket | WSPAccept]] = {
+        simple: dict[
+            str, type[WSPConnect | WSPSend | WSPRecv | WSPCloseSocket | WSPAccept | WSPRecvFrom]
+        ] = {
             "WSPConnect": WSPConnect,
             "WSPSend": WSPSend,
             "WSPRecv": WSPRecv,
             "WSPCloseSocket": WSPCloseSocket,
             "WSPAccept": WSPAccept,
+            "WSPRecvFrom": WSPRecvFrom,
         }
         if name in simple:
             return simple[name](d)

@@ -15,17 +15,23 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Profile:
     name: str
-    # WSADuplicateSocket with no output buffer: the documentation's API layer checks the socket
-    # and the pid first (R13); Wine checks the buffer before anything else.
-    buffer_checked_first: bool = False
-    # WSASocket with an info already used in this process: R2 says it fails; Wine keeps no
-    # record of use and hands back the same descriptor again.
-    reuse_returns_same: bool = False
+    # WSASocket with a protocol info it cannot import: the documentation says it fails (R2
+    # for a used info, R1/R3 for an info made for another process).  Wine's WSADuplicateSocket
+    # duplicates the handle into the target and writes its value into the info; its WSASocket
+    # hands that value back as the new descriptor without any check, so a second import, or
+    # an import by a process the info was not made for, "succeeds" with that value
+    # (doc-single-use, doc-single-use-self, doc-wrong-process-imports).
+    import_unchecked: bool = False
+    # WSADuplicateSocket for the pid of a process that has exited: the documentation wants a
+    # running target (WSAEINVAL).  Wine only needs to open the process, which succeeds while
+    # anything (here the parent that created it) still holds a handle to it, so it returns an
+    # info (doc-dup-for-exited-process).
+    exited_target_accepted: bool = False
 
 
 PROFILES = {
     "documented": Profile("documented"),
-    "wine": Profile("wine", buffer_checked_first=True, reuse_returns_same=True),
+    "wine": Profile("wine", import_unchecked=True, exited_target_accepted=True),
 }
 
 
