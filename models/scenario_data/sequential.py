@@ -26,6 +26,7 @@ class Observation:
     result: str
     value: int | None = None
     expect: str = ""
+    expect_value: int | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -50,8 +51,14 @@ def run_sequential(scenario: Scenario, semantics: Semantics | None = None) -> li
         name = scenario.processes[p].name
         actions = [a for a in model.actions(state) if isinstance(a, Go)]
         if not actions:
-            out.append(Observation(n, name, str(step), "blocked", None, step.expect))
+            out.append(
+                Observation(n, name, str(step), "blocked", None, step.expect, step.expect_value)
+            )
             break
         state, effect = model.execute(state, actions[0])
-        out.append(Observation(n, name, str(step), effect.result, effect.value, step.expect))
+        out.append(
+            Observation(
+                n, name, str(step), effect.result, effect.value, step.expect, step.expect_value
+            )
+        )
     return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -107,6 +108,13 @@ def record(cases: list[Scenario], path: Path) -> dict[str, object]:
     return data
 
 
+def test_of(source: str) -> str:
+    """The test a source names (its last comma-separated part, when that is one word), else
+    the source itself: the table has room for the test, the JSON has the whole citation."""
+    found = re.search(r", ([A-Za-z_][\w.]*)$", source)
+    return found.group(1) if found else source
+
+
 def short(text: str, width: int = 44) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -117,11 +125,7 @@ def render(results: list[CaseResult], wine: str) -> str:
     counts: dict[str, int] = {}
     for r in results:
         claims = f"{r.claims} claims / {len(r.rows)} steps"
-        model = (
-            "agrees"
-            if all(not s.claimed or s.documented == s.claimed for s in r.rows)
-            else "differs"
-        )
+        model = "agrees" if all(s.documented_agrees for s in r.rows) else "differs"
         ran = [s for s in r.rows if s.wine is not None]
         if not ran:
             seen = "not run"
@@ -129,7 +133,7 @@ def render(results: list[CaseResult], wine: str) -> str:
             seen = "as the wine profile"
         else:
             seen = "differs"
-        rows.append((r.name, short(r.source.split(", ")[-1], 40), claims, model, seen, r.verdict))
+        rows.append((r.name, short(test_of(r.source), 40), claims, model, seen, r.verdict))
         counts[r.verdict] = counts.get(r.verdict, 0) + 1
         details.extend(f"  {r.name}: {note}" for note in r.notes)
     table = text_table(("CASE", "SOURCE", "EXPECTED", "MODEL", "WINE", "VERDICT"), rows)

@@ -41,6 +41,7 @@ class StepRow:
     what: str
     claimed: str
     documented: str
+    documented_agrees: bool
     wine_model: str
     wine: str | None
     value_model: int | None = None
@@ -116,12 +117,14 @@ def compare(
     verdict = "match"
     for n, (d, w) in enumerate(zip(documented, wine_model, strict=False)):
         seen = observed[n] if observed is not None and n < len(observed) else None
+        value_ok = d.expect_value is None or d.result != "ok" or d.value == d.expect_value
         row = StepRow(
             n + 1,
             d.process,
             d.what,
             d.expect,
             d.result,
+            (not d.expect or d.result == d.expect) and value_ok,
             w.result,
             None if seen is None else str(seen["result"]),
         )
@@ -130,6 +133,13 @@ def compare(
             row.value_wine = None if seen is None else seen.get("value")  # type: ignore[assignment]
         rows.append(row)
         entry = known.get((case.name, n + 1))
+        claimed_value = d.expect_value is not None and d.result == "ok"
+        if claimed_value and d.value != d.expect_value:
+            verdict = "mismatch"
+            notes.append(
+                f"step {n + 1}: the case claims the value {d.expect_value}, the model "
+                f"predicts {d.value}"
+            )
         if d.expect and d.result != d.expect:
             if entry is not None and entry.kind == "model":
                 verdict = "explained" if verdict == "match" else verdict
