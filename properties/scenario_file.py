@@ -9,11 +9,13 @@ info never claimed, as for the handoff), and, without faults, every fair behavio
 
 from __future__ import annotations
 
+from dataclasses import astuple, replace
 from functools import partial
 from pathlib import Path
 
 from wspshare.models.errors import ModelError
 from wspshare.models.protocol import Expectation, Property
+from wspshare.models.scenario.config import Faults
 from wspshare.models.scenario_data import ScenarioModel, ScenarioState, load_scenario
 from wspshare.models.semantics import Semantics
 from wspshare.models.state import HandleKind, SocketStatus
@@ -100,15 +102,19 @@ def scenario_properties(model: ScenarioModel) -> list[Property[ScenarioState]]:
     return props
 
 
-def scenario_model(path: str, variant: str = CORRECT, provider: str | None = None) -> ScenarioModel:
+def scenario_model(
+    path: str, variant: str = CORRECT, provider: str | None = None, faults: Faults | None = None
+) -> ScenarioModel:
     """The checkable model of scenario file ``path``; ``variant`` runs it on a seeded bug's
     semantics (``models.variants``: its provider, kernel or switch), ``provider`` overrides the
     file's provider."""
     scenario = load_scenario(path)
     if provider is not None:
-        from dataclasses import replace
-
         scenario = replace(scenario, provider=provider)
+    if faults is not None:  # a budget from the command line adds to the file's own
+        mine, more = astuple(scenario.faults), astuple(faults)
+        budgets = (max(a, b) for a, b in zip(mine, more, strict=True))
+        scenario = replace(scenario, faults=Faults(*budgets))
     semantics = Semantics() if variant == CORRECT else variant_named(variant).semantics()
     if variant != CORRECT and variant_named(variant).mutates == "scenario":
         raise ModelError(

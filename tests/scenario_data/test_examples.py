@@ -77,3 +77,22 @@ def test_handoff_file_matches_the_builtin(provider: str) -> None:
     assert builtin.ok and mine.ok
     assert mine.statistics.states == builtin.statistics.states + 1
     assert mine.statistics.max_depth == builtin.statistics.max_depth + 1
+
+
+def test_handoff_file_with_faults_holds_like_the_builtin(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """With a crash and a lost message the built-in handoff holds; so does the file, whose
+    source gives up and exits (and is run down) when the handoff cannot go on."""
+    path = str(SCENARIOS[NAMES.index("handoff")])
+    assert main(["check", path, "--crash", "--lose"]) == 0
+    assert main(["check", "handoff", "--crash", "--lose"]) == 0
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("flag", ["--stranger", "--no-ack", "--reuse-pid", "--targets=2"])
+def test_switches_of_the_builtin_programs_are_refused_for_a_file(
+    flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(SCENARIOS[0]), flag]) == 2
+    assert capsys.readouterr().err.count("\n") == 1

@@ -16,6 +16,7 @@ import sys
 from typing import Any, cast
 
 from wspshare.cli_errors import EXIT_INTERRUPTED, UsageError
+from wspshare.models.scenario.config import Faults
 from wspshare.models.scenario_data.model import Action, ScenarioModel, ScenarioState
 from wspshare.models.variants import CORRECT
 from wspshare.properties.checker import CheckResult, Path, check
@@ -37,7 +38,20 @@ def run_check(args: argparse.Namespace) -> int:
             "--targets and --threads shape the built-in configurations; a scenario "
             "file states its own processes and threads"
         )
-    model = _model(args, args.config)
+    if args.stranger or args.no_ack or args.no_pin:
+        raise UsageError(
+            "--stranger, --no-ack and --no-pin change the built-in handoff's "
+            "programs; a scenario file states its own"
+        )
+    from wspshare.commands.check import FAULT_KINDS
+
+    budgets = {k: max(getattr(args, k), args.faults) for k in FAULT_KINDS if k != "reuse_pid"}
+    if args.reuse_pid:  # --faults N gives the file's five kinds N each
+        raise UsageError(
+            "--reuse-pid: a scenario file has no pid-reuse fault (its budgets: "
+            "crash, lose, duplicate, reorder, exhaust)"
+        )
+    model = scenario_model(args.config, args.variant, args.provider, Faults(**budgets))
     sc = model.scenario
     result: CheckResult[ScenarioState, Action] = check(
         model,
