@@ -17,7 +17,16 @@ from typing import Any
 
 from wspshare.models.errors import ModelError
 from wspshare.models.scenario.config import PROVIDER_NAMES, Faults
-from wspshare.models.scenario_data.calls import CALL_ARGS, canonical_call, known_calls
+from wspshare.models.scenario_data.calls import (
+    CALL_ARGS,
+    EVENTS,
+    HOW,
+    KINDS,
+    OPTIONS,
+    canonical_call,
+    flag_value,
+    known_calls,
+)
 from wspshare.models.scenario_data.schema import (
     MODES,
     ON_ERROR,
@@ -456,6 +465,7 @@ class _Reader:
             if not isinstance(head, str | int) or isinstance(head, bool):
                 raise self.fail(line, f"{path}.{op}", "expected a register or process name")
             args.append(("target", head))
+        self.check_names(item, line, path)
         for key in OP_KEYS[op]:
             if key in item:
                 value = item[key]
@@ -465,6 +475,29 @@ class _Reader:
                     )
                 args.append((key, value))
         return StepSpec(op, call, tuple(args), out, expect, expect_value, on_error, pipe, line)
+
+    def check_names(self, item: dict[str, Any], line: int, path: str) -> None:
+        """Named constants must be ones the model knows: an unknown name is a typo, not 0."""
+        for key, table in (("option", OPTIONS), ("mask", EVENTS), ("how", HOW)):
+            value = item.get(key)
+            if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+                continue
+            if not isinstance(value, str) or flag_value(value, table) is None:
+                raise self.fail(
+                    line,
+                    f"{path}.{key}",
+                    f"expected a number or one of "
+                    f"{', '.join(table)}{' (joined by |)' if key == 'mask' else ''}, "
+                    f"got {value!r}",
+                )
+        kind = item.get("kind")
+        if kind is not None and kind not in KINDS:
+            raise self.fail(
+                line, f"{path}.kind", f"expected one of {', '.join(KINDS)}, got {kind!r}"
+            )
+        for key in ("buffer", "block", "eof"):
+            if key in item and not isinstance(item[key], bool):
+                raise self.fail(line, f"{path}.{key}", "expected true or false")
 
     def check_references(self, sc: Scenario) -> None:
         """Every register read is written somewhere in its process; every pipe and process a
@@ -501,7 +534,6 @@ class _Reader:
                             "mask",
                             "how",
                             "kind",
-                            "provider",
                             "buffer",
                             "block",
                             "backlog",

@@ -106,3 +106,10 @@ def test_missing_file_exit_2(tmp_path: Path) -> None:
         text=True,
     )
     assert proc.returncode == 2 and "cannot read" in proc.stderr
+
+
+def test_unknown_constant_is_a_typo_not_zero() -> None:
+    text = GOOD.replace('{call = "closesocket", s = "s"}',
+                        '{call = "WSAEventSelect", s = "s", mask = "FD_READ|FD_WRIT"}')  # fmt: skip
+    message = error_of(text)
+    assert message.startswith("f.toml:7: process[1].steps[2].mask: expected a number or one of")
