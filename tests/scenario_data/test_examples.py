@@ -96,3 +96,11 @@ def test_switches_of_the_builtin_programs_are_refused_for_a_file(
 ) -> None:
     assert main(["check", str(SCENARIOS[0]), flag]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+@pytest.mark.parametrize("flag", [["--crash", "source@t=1"], ["--no-ack"], ["--targets", "2"]])
+def test_simulate_refuses_the_builtin_simulators_switches(
+    flag: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["simulate", str(SCENARIOS[0]), *flag]) == 2
+    assert capsys.readouterr().err.count("\n") == 1

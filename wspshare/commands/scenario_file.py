@@ -128,6 +128,20 @@ def run_simulate(args: argparse.Namespace) -> int:
     drawing every enabled thread's exponential call time (``--call-time``) and taking the
     soonest, so the same seed gives the same run.  Faults happen only where the file gives a
     budget, with a small fixed chance each.  Exit 1 when a run violates a safety property."""
+    from wspshare.sim.faults import KINDS
+
+    planned = args.fault_plan or any(getattr(args, k.replace("-", "_")) for k in KINDS)
+    if planned or args.trace or args.diagram or args.save_failure or args.scheduler:
+        raise UsageError(
+            "fault plans, --trace, --diagram, --save-failure and --scheduler "
+            "belong to the built-in handoff's simulator; a scenario file's "
+            "faults are its [faults] budgets"
+        )
+    if args.no_ack or args.no_pin or args.targets != 1 or args.threads != 1:
+        raise UsageError(
+            "--no-ack, --no-pin, --targets and --threads change the built-in "
+            "handoff; a scenario file states its own processes and programs"
+        )
     model = _model(args, args.scenario)
     safety = [p for p in model.properties() if p.expectation.value == "always"]
     outcomes: dict[str, int] = {}
