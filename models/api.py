@@ -126,7 +126,8 @@ class Ws2:
             return w, fail(WSAError.WSAENOTSOCK)
         if self.sem.kernel.live_slot(w, pid) is None:
             return w, fail(WSAError.WSAEINVAL)
-        if buffer is None or buffer < WSAPROTOCOL_INFOW_SIZE:
+        too_small = buffer is not None and buffer < WSAPROTOCOL_INFOW_SIZE
+        if buffer is None or (too_small and not self.sem.profile.buffer_null_only):
             return w, fail(WSAError.WSAEFAULT)
         return self.sem.call(w, slot, thread, WSPDuplicateSocket(s, pid))
 

@@ -34,6 +34,7 @@ from wspshare.models.calls import (
 from wspshare.models.errors import ModelError, WSAError
 from wspshare.models.kernel import Kernel, replace_at
 from wspshare.models.params import is_stream, resolve
+from wspshare.models.profiles import DOCUMENTED, Profile
 from wspshare.models.providers import IfsProvider, NonIfsProvider, Provider, RefTiming
 from wspshare.models.providers.base import kind_of
 from wspshare.models.state import TCP_V4, Handle, ProtocolInfo, Result, SocketStatus, World, fail
@@ -119,6 +120,7 @@ class Semantics:
     providers: tuple[Provider, ...] = field(default_factory=standard_providers)
     kernel: Kernel = field(default_factory=Kernel)
     switch_type: type[Switch] = Switch
+    profile: Profile = DOCUMENTED  # the documentation, or a real implementation (models.profiles)
     switch: Switch = field(init=False, compare=False)
 
     def __post_init__(self) -> None:

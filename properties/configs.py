@@ -38,6 +38,7 @@ class Switches:
     reuse_pid: int = 0
     exhaust: int = 0
     variant: str = CORRECT
+    profile: str | None = None  # the implementation (models.profiles); None: the config's own
 
     @property
     def faults(self) -> Faults:
@@ -85,6 +86,7 @@ class NamedConfig:
             ack=base.ack and switches.ack,
             pin=base.pin and switches.pin,
             stranger=base.stranger or switches.stranger,
+            profile=switches.profile or base.profile,
             faults=Faults(*(max(a, b) for a, b in zip(astuple(f), astuple(g), strict=True))),
         )
 
@@ -130,6 +132,13 @@ CONFIGS: dict[str, NamedConfig] = {
             f"a bound UDP socket shared with --targets K readers (default {DEFAULT_FANOUT}); "
             f"{DATAGRAMS} datagrams arrive, each read once",
             lambda _: ScenarioConfig(targets=DEFAULT_FANOUT, pattern="datagram", clients=DATAGRAMS),
+            fanout=True,
+        ),
+        NamedConfig(
+            "wine",
+            "the seed's handoff as Wine's ws2_32 does it (models/profiles.py), --targets K "
+            "targets (default 1); only the properties claimed under wine are checked",
+            lambda _: ScenarioConfig(targets=1, profile="wine"),
             fanout=True,
         ),
         NamedConfig(

@@ -16,6 +16,7 @@ from wspshare.models.state import HandleKind, SocketStatus
 from wspshare.properties.invariants import WORLD_INVARIANTS, Diagnosis
 from wspshare.properties.isolation import ISOLATION_INVARIANTS, ISOLATION_RULES
 from wspshare.properties.patterns import pattern_invariants, served_everyone
+from wspshare.properties.profiles import claimed
 
 ScenarioCheck = Callable[[HandoffModel, HandoffState], Diagnosis]
 
@@ -137,14 +138,23 @@ def _succeeds_or_faulted(model: HandoffModel, s: HandoffState) -> bool:
 
 
 def scenario_invariants(model: HandoffModel) -> dict[str, tuple[str, ScenarioCheck]]:
-    """The scenario invariants of ``model``: the seed's, and those of its sharing pattern."""
-    return {**SCENARIO_INVARIANTS, **pattern_invariants(model)}
+    """The scenario invariants of ``model``: the seed's, and those of its sharing pattern,
+    as far as its implementation profile claims them (``properties.profiles``)."""
+    profile = model.semantics.profile.name
+    every = {**SCENARIO_INVARIANTS, **pattern_invariants(model)}
+    return {name: check for name, check in every.items() if claimed(name, profile)}
+
+
+def world_checks(model: HandoffModel) -> dict[str, Callable[..., Diagnosis]]:
+    """The world invariants its implementation profile claims for ``model``."""
+    profile = model.semantics.profile.name
+    return {name: check for name, check in WORLD_CHECKS.items() if claimed(name, profile)}
 
 
 def handoff_properties(model: HandoffModel) -> list[Property[HandoffState]]:
     """Every property of SPEC "What must hold", bound to ``model``."""
     props: list[Property[HandoffState]] = []
-    for name, check in WORLD_CHECKS.items():
+    for name, check in world_checks(model).items():
         doc = (check.__doc__ or "").strip().splitlines()[0]
         holds = partial(_world_holds, check, model)
         props.append(Property(name, WORLD_RULES[name], Expectation.ALWAYS, holds, doc))
@@ -172,7 +182,7 @@ def checkable(model: HandoffModel) -> HandoffModel:
 def violations(model: HandoffModel, s: HandoffState) -> list[tuple[str, str]]:
     """Every failing safety property, with its diagnosis (for runtime verification)."""
     out: list[tuple[str, str]] = []
-    for name, check in WORLD_CHECKS.items():
+    for name, check in world_checks(model).items():
         found = check(model.semantics, s.world)
         if found is not None:
             out.append((name, found))

@@ -15,6 +15,7 @@ from wspshare.models.errors import WSAError
 from wspshare.models.kernel import find_handle
 from wspshare.models.providers.base import Provider, kind_of
 from wspshare.models.state import (
+    FIRST_HANDLE_VALUE,
     XP1_IFS_HANDLES,
     Handle,
     HandleKind,
@@ -58,6 +59,10 @@ class IfsProvider(Provider):
     ) -> tuple[World, Result]:
         target = sem.kernel.live_slot(w, pid)
         if target is None:
+            if sem.profile.exited_target_accepted and self.pinned_exited(sem, w, pid):
+                # Wine: the pinned process opens, the handle lands in no live table.
+                info = self.protocol_info(FIRST_HANDLE_VALUE, w.sockets[d.obj].kind)
+                return w, Result(WSAError.NO_ERROR, info)
             return w, fail(WSAError.WSAEINVAL)
         w, value = sem.kernel.duplicate_handle(w, slot, d.value, target, HandleKind.PENDING)
         if isinstance(value, WSAError):
@@ -73,10 +78,21 @@ class IfsProvider(Provider):
         handle = find_handle(w.procs[slot], info.provider_reserved)
         # R2: once claimed the handle is a descriptor, no longer PENDING, so a replay fails.
         if handle is None or not self.claimable(handle):
-            return w, fail(WSAError.WSAEINVAL)
+            return self.refuse(sem, w, info)
         if not self.same_kind(w.sockets[handle.obj], info):
-            return w, fail(WSAError.WSAEINVAL)
+            return self.refuse(sem, w, info)
         return self.hand_out(sem, w, slot, handle.value)
+
+    def refuse(self, sem: Semantics, w: World, info: ProtocolInfo) -> tuple[World, Result]:
+        """An info this process cannot claim: WSAEINVAL as documented; Wine's WSASocket hands
+        back the stored value unchecked (``models.profiles``)."""
+        if sem.profile.import_unchecked:
+            return w, Result(WSAError.NO_ERROR, info.provider_reserved)
+        return w, fail(WSAError.WSAEINVAL)
+
+    def pinned_exited(self, sem: Semantics, w: World, pid: int) -> bool:
+        """An exited process with ``pid`` that some process handle still holds open."""
+        return not sem.kernel.pid_reusable(w, pid) and any(p.pid == pid for p in w.procs)
 
     def claimable(self, handle: Handle) -> bool:
         return handle.kind is HandleKind.PENDING and handle.catalog == self.catalog_id

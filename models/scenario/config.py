@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from wspshare.models.errors import ModelError
+from wspshare.models.profiles import profile_named
 from wspshare.models.scenario.patterns import Pattern, pattern_named
 
 PROVIDER_NAMES = ("ifs", "non-ifs", "non-ifs-claim")
@@ -43,7 +44,8 @@ class ScenarioConfig:
     ``timeouts``: a blocked receive may give up; on by default when messages can be lost.
     ``pattern``: what is shared (``models.scenario.patterns``: the seed's connected socket, a
     listening socket, a datagram socket); ``clients``: how many network clients connect, or
-    datagrams arrive, in the patterns whose targets serve the network.
+    datagrams arrive, in the patterns whose targets serve the network.  ``profile``: the
+    implementation the machine follows, the documentation or Wine's (``models.profiles``).
     """
 
     provider: str = "ifs"
@@ -58,9 +60,11 @@ class ScenarioConfig:
     variant: str = "correct"
     pattern: str = "handoff"
     clients: int = 2
+    profile: str = "documented"  # the implementation: models.profiles
 
     def __post_init__(self) -> None:
         pattern_named(self.pattern)
+        profile_named(self.profile)
         if self.clients < 0:
             raise ModelError(f"--clients must be at least 0, got {self.clients}")
         if self.targets < 1:

@@ -9,11 +9,12 @@ the action did, for traces; ``next_state`` is its first half.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from wspshare.models.errors import ModelError, WSAError
 from wspshare.models.kernel import replace_at
+from wspshare.models.profiles import profile_named
 from wspshare.models.protocol import Property
 from wspshare.models.providers import Provider
 from wspshare.models.scenario.actions import (
@@ -79,7 +80,10 @@ class HandoffModel:
         properties: Sequence[Property[HandoffState]] = (),
     ) -> None:
         self.config = config or ScenarioConfig()
-        self.semantics = semantics or Semantics()
+        sem = semantics or Semantics()
+        if sem.profile.name != self.config.profile:  # the configuration names the implementation
+            sem = replace(sem, profile=profile_named(self.config.profile))
+        self.semantics = sem
         self.programs = programs or Programs()
         self.provider: Provider = self.semantics.provider_named(self.config.provider)
         self.catalog_id = self.provider.catalog_id

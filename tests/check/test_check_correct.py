@@ -52,7 +52,8 @@ def test_liveness_holds_on_the_full_fanout(provider: str) -> None:
 
 
 def test_every_named_shape_is_covered_here() -> None:
-    assert set(CONFIGS) == {*SHAPES, "witness"}  # witness is the seeded bugs' (test_check_bugs)
+    # witness is the seeded bugs' (test_check_bugs), wine the wine profile's (test_check_profiles)
+    assert set(CONFIGS) == {*SHAPES, "witness", "wine"}
 
 
 def test_faults_really_happen_in_the_fault_groups() -> None:
