@@ -14,7 +14,6 @@ import json
 import sys
 
 from wspshare.cli_errors import EXIT_INTERRUPTED
-from wspshare.commands import scenario_file
 from wspshare.commands.options import add_json, add_progress, progress_mode
 from wspshare.commands.values import whole_number
 from wspshare.progress import Reporter
@@ -81,7 +80,11 @@ def render(result: BmcResult, config: str, handles: int, variant: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    if scenario_file.is_scenario_file(args.config):
+    from wspshare.properties.scenario_file import is_scenario_file
+
+    if is_scenario_file(args.config):
+        from wspshare.commands import scenario_file
+
         scenario_file.run_bmc(args)  # the file's processes and threads, as BMC's shape
     config_threads(args.config)  # unknown names: one line, exit 2
     b = bounds_for(args.config, args.handles)

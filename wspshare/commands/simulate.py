@@ -14,7 +14,6 @@ import re
 import sys
 
 from wspshare.cli_errors import EXIT_INTERRUPTED, UsageError
-from wspshare.commands import scenario_file
 from wspshare.commands.counterexample import draw_trace
 from wspshare.commands.files import output_file, text_input
 from wspshare.commands.options import (
@@ -182,6 +181,8 @@ def trace_table(records: list[Record]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     if args.scenario is not None:
+        from wspshare.commands import scenario_file
+
         return scenario_file.run_simulate(args)
     config = sim_config(args)
     if args.seed + args.runs - 1 > MAX_SEED:
