@@ -228,11 +228,12 @@ class Semantics:
             return w, fail(kind)
         family, stype, protocol = kind
         if info is None:
-            asked = call._replace(address_family=family, socket_type=stype, protocol=protocol)
+            asked = WSPSocket(call.catalog, None, family, stype, protocol)
             w, result = provider.socket(self, w, slot, asked)
         else:
-            asked_info = info._replace(address_family=family, socket_type=stype, protocol=protocol)
-            w, result = provider.socket_from_info(self, w, slot, asked_info)
+            if kind != (info.address_family, info.socket_type, info.protocol):  # overridden
+                info = ProtocolInfo(*info[:3], family, stype, protocol, info.provider_reserved)
+            w, result = provider.socket_from_info(self, w, slot, info)
         if result.ok and isinstance(result.value, int):
             w = self._issue(w, slot, result.value)
         return w, result

@@ -140,6 +140,22 @@ def nothing_pending_on_a_closed_socket(sem: Semantics, w: World) -> Diagnosis:
     return None
 
 
+def each_taken_once(sem: Semantics, w: World) -> Diagnosis:
+    """R15: each pending connection or datagram is taken off its queue at most once, and no two
+    sockets were accepted for one connection.  Like the check above, kept out of
+    ``WORLD_INVARIANTS`` (the seed's configurations have no queues): the serving patterns
+    check it as ``accepted-once``/``read-once``, the call-level checks add it."""
+    for i, sock in enumerate(w.sockets):
+        if len(set(sock.taken)) < len(sock.taken):
+            twice = next(x for x in sock.taken if sock.taken.count(x) > 1)
+            return f"socket {i} handed out {twice} {sock.taken.count(twice)} times"
+    origins = [sock.origin for sock in w.sockets if sock.origin >= 0]
+    if len(set(origins)) < len(origins):
+        doubled = next(x for x in origins if origins.count(x) > 1)
+        return f"connection {doubled} was accepted into {origins.count(doubled)} sockets"
+    return None
+
+
 WORLD_INVARIANTS = {
     "reference-count": reference_count,
     "open-iff-referenced": open_iff_referenced,

@@ -16,11 +16,11 @@ checks are diagnoses like those of ``properties.invariants``: ``None`` when the 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 
 from wspshare.models.scenario import HandoffModel, HandoffState, SourceRegs
 from wspshare.models.state import HandleKind, Sock, SocketStatus
+from wspshare.properties.invariants import each_taken_once
 
 Diagnosis = str | None
 PatternCheck = Callable[[HandoffModel, HandoffState], Diagnosis]
@@ -37,15 +37,7 @@ def shared_socket(model: HandoffModel, s: HandoffState) -> tuple[int, Sock] | No
 
 def taken_once(model: HandoffModel, s: HandoffState) -> Diagnosis:
     """R15: each connection or datagram is taken off the shared queue at most once."""
-    for i, sock in enumerate(s.world.sockets):
-        twice = [x for x, n in Counter(sock.taken).items() if n > 1]
-        if twice:
-            return f"socket {i} handed out {twice[0]} {sock.taken.count(twice[0])} times"
-    origins = Counter(sock.origin for sock in s.world.sockets if sock.origin >= 0)
-    doubled = [x for x, n in origins.items() if n > 1]
-    if doubled:
-        return f"connection {doubled[0]} was accepted into {origins[doubled[0]]} sockets"
-    return None
+    return each_taken_once(model.semantics, s.world)
 
 
 def queue_kept(model: HandoffModel, s: HandoffState) -> Diagnosis:

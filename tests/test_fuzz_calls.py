@@ -16,8 +16,10 @@ from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from wspshare.models.calls import WSPAccept, WSPBind, WSPListen, WSPSocket
 from wspshare.models.errors import WSAError
-from wspshare.models.semantics import CALL_TYPES, Semantics
+from wspshare.models.providers.buggy import DoubleAcceptIfs, replace_provider
+from wspshare.models.semantics import CALL_TYPES, Semantics, standard_providers
 from wspshare.models.state import HandleKind
 from wspshare.properties.stateful.driver import Driver, PropertyViolation, format_trace
 from wspshare.properties.stateful.ops import Op, ops
@@ -72,3 +74,22 @@ def test_ten_thousand_arbitrary_calls_keep_every_invariant() -> None:
         WSAError.WSAESOCKTNOSUPPORT, WSAError.WSAEPROTONOSUPPORT, WSAError.WSAEPROTOTYPE,
     }  # fmt: skip
     assert new_codes <= codes, new_codes - codes
+
+
+def test_the_call_level_checks_catch_a_connection_accepted_twice() -> None:
+    """The fuzz's checks can fail on the calls beyond the seed: a provider that leaves an
+    accepted connection on the backlog is caught by the driver's taken-once check."""
+    sem = Semantics(providers=replace_provider(standard_providers(), DoubleAcceptIfs()))
+    driver = Driver.start(sem)
+    s = driver.call(0, 0, WSPSocket(1001)).value
+    assert isinstance(s, int)
+    driver.call(0, 0, WSPBind(s, 80))
+    driver.call(0, 0, WSPListen(s, 1))
+    driver.world, _ = sem.client_connects(driver.world, 80, 1)
+    driver.call(0, 0, WSPAccept(s))
+    try:
+        driver.call(0, 0, WSPAccept(s))
+    except PropertyViolation as err:
+        assert err.name == "taken-once"
+    else:
+        raise AssertionError("a connection accepted twice went unnoticed")

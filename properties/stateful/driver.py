@@ -50,7 +50,11 @@ from wspshare.models.state import (
     SocketStatus,
     World,
 )
-from wspshare.properties.invariants import nothing_pending_on_a_closed_socket, world_violations
+from wspshare.properties.invariants import (
+    each_taken_once,
+    nothing_pending_on_a_closed_socket,
+    world_violations,
+)
 from wspshare.properties.stateful.allowed import allowed
 from wspshare.properties.stateful.ops import (
     AF_IPX,
@@ -258,6 +262,9 @@ class Driver:
         pending = nothing_pending_on_a_closed_socket(self.sem, self.world)
         if pending is not None:
             self.fail("pending-on-open-socket", pending)
+        twice = each_taken_once(self.sem, self.world)
+        if twice is not None:
+            self.fail("taken-once", twice)
 
     def fail(self, name: str, diagnosis: str) -> None:
         raise PropertyViolation(name, diagnosis, list(self.trace))
