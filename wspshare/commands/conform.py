@@ -55,6 +55,12 @@ def run(args: argparse.Namespace) -> int:
     if args.observed is not None and args.real is None and not args.observed.is_file():
         raise UsageError(f"--observed {args.observed}: no such file")
     cases = suite.load_cases(args.cases)
+    if not cases:
+        where = args.cases or suite.ROOT / "cases"
+        raise UsageError(
+            f"no conformance cases in {where} (a source checkout has them in "
+            "conformance/cases; --cases DIR names another directory)"
+        )
     if args.case:
         unknown = sorted(set(args.case) - {c.name for c in cases})
         if unknown:
