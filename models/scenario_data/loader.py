@@ -54,7 +54,9 @@ TOP_KEYS = (
     "known_difference",
 )
 FAULT_KINDS = ("crash", "lose", "duplicate", "reorder", "exhaust")
-COMMON_KEYS = ("out", "expect", "expect_value", "on_error", "process", "thread", "note")
+COMMON_KEYS = (
+    "out", "expect", "expect_value", "on_error", "process", "thread", "note", "atomic",
+)  # fmt: skip
 OP_KEYS = {
     "call": CALL_ARGS,
     "send": ("reg", "pid", "token"),
@@ -474,7 +476,17 @@ class _Reader:
                         line, f"{path}.{key}", f"expected a name or a number, got {value!r}"
                     )
                 args.append((key, value))
-        return StepSpec(op, call, tuple(args), out, expect, expect_value, on_error, pipe, line)
+        atomic = item.get("atomic", False)
+        if not isinstance(atomic, bool) or (atomic and sequential):
+            raise self.fail(
+                line,
+                f"{path}.atomic",
+                "expected true or false (and not in a "
+                "sequential case, whose steps have one order already)",
+            )
+        return StepSpec(
+            op, call, tuple(args), out, expect, expect_value, on_error, pipe, line, atomic
+        )
 
     def check_names(self, item: dict[str, Any], line: int, path: str) -> None:
         """Named constants must be ones the model knows: an unknown name is a typo, not 0."""

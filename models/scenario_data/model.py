@@ -197,7 +197,7 @@ class ScenarioModel:
                 step = self.current(state, p, t)
                 if step is not None and self.enabled(state, p, t, step):
                     out.append(Go(p, t, str(step)))
-        if state.budget[LOSE]:
+        if self.scenario.faults.lose:  # a receive may give up once messages can be lost
             out.extend(
                 TimeOut(p, t)
                 for p in range(len(self.programs))
@@ -319,6 +319,12 @@ class ScenarioModel:
         state = self.advance(state, p, t, step, ok)
         if self.scenario.mode == "sequential":
             state = state._replace(turn=state.turn + 1)
+        nxt = self.current(state, p, t) if ok and step.atomic else None
+        if nxt is not None and self.enabled(state, p, t, nxt):
+            state, second = self.execute(state, Go(p, t, str(nxt)))
+            effect = effect._replace(
+                what=f"{effect.what}; {second.what}", result=f"{effect.result}; {second.result}"
+            )
         return state, effect
 
     def surprise(self, step: StepSpec, result: str, value: int | None) -> str:

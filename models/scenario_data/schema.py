@@ -40,7 +40,9 @@ class StepSpec:
     named arguments (a descriptor, pid or info names a register; ``@name`` is a process's pid);
     ``out`` the register that receives the result; ``expect`` the result a conformance case or
     a user claims (``ok`` or a Winsock error name), ``expect_value`` a value claimed with it;
-    ``on_error`` what the thread does when the step fails.  ``line`` is where it was written."""
+    ``on_error`` what the thread does when the step fails; ``atomic`` joins it with the next
+    step of the thread into one action (as the built-in target receives the pid request and
+    replies in one step).  ``line`` is where it was written."""
 
     op: str
     call: str = ""
@@ -51,6 +53,7 @@ class StepSpec:
     on_error: str = "continue"
     pipe: str = ""
     line: int = 0
+    atomic: bool = False  # this step and the thread's next one are one action (if it succeeds)
 
     def arg(self, name: str, default: Arg | None = None) -> Arg | None:
         for key, value in self.args:
