@@ -25,8 +25,12 @@ from wspshare.properties.invariants import Diagnosis
 
 
 def is_scenario_file(name: str) -> bool:
-    """A command-line word names a scenario file: it ends in ``.toml`` or is an existing file."""
-    return name.endswith(".toml") or Path(name).is_file()
+    """A command-line word names a scenario file: it ends in ``.toml`` or is an existing file,
+    and is not the name of a built-in configuration (a file called ``handoff`` in the working
+    directory does not shadow the built-in one)."""
+    from wspshare.properties.configs import CONFIGS
+
+    return name not in CONFIGS and (name.endswith(".toml") or Path(name).is_file())
 
 
 def expectations(model: ScenarioModel, s: ScenarioState) -> Diagnosis:
