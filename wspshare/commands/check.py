@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from wspshare.cli_errors import EXIT_INTERRUPTED, UsageError
@@ -24,7 +27,7 @@ from wspshare.commands.options import (
     add_seed,
     progress_mode,
 )
-from wspshare.commands.values import positive, seconds, whole_number
+from wspshare.commands.values import positive, scheduler_address, seconds, whole_number
 from wspshare.models.protocol import Expectation
 from wspshare.models.scenario import Action, HandoffModel, HandoffState
 from wspshare.models.scenario.symmetry import reduces, symmetry_sound
@@ -42,6 +45,7 @@ from wspshare.properties.checker import (
 from wspshare.properties.configs import CONFIGS, Switches, config_named, model_for, witness_gaps
 from wspshare.render import text_table
 
+MAX_WORKERS = 256
 GRAPH_LIMIT = 20_000  # states; a bigger graph is no use in a viewer and costs memory
 FAULT_KINDS = ("crash", "lose", "duplicate", "reorder", "reuse_pid", "exhaust")
 MAX_BUDGET = 8  # faults of one kind per behaviour; each one more multiplies the states
@@ -72,6 +76,27 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--variant", default=CORRECT, help="a seeded bug (see wspshare mutants)")
     search = p.add_argument_group("search")
     search.add_argument("--strategy", choices=("bfs", "dfs", "random"), default="bfs")
+    search.add_argument(
+        "--workers", type=whole_number(1, MAX_WORKERS, "more processes than cores"),
+        metavar="N", help="processes sharing a breadth-first search (default: all cores); the "
+        "result is the one-process result, paths included",
+    )  # fmt: skip
+    search.add_argument(
+        "--scheduler", type=scheduler_address, metavar="ADDRESS",
+        help="run the breadth-first search on a Dask scheduler (tcp://HOST:PORT)",
+    )  # fmt: skip
+    search.add_argument(
+        "--checkpoint", metavar="DIR", help="save the search in DIR between levels, every "
+        "--checkpoint-every seconds, at the end and on Ctrl-C",
+    )  # fmt: skip
+    search.add_argument(
+        "--checkpoint-every", type=seconds, default=60.0, metavar="S",
+        help="seconds between checkpoints (default 60)",
+    )  # fmt: skip
+    search.add_argument(
+        "--resume", metavar="DIR", help="continue the search saved in DIR (same configuration "
+        "and switches; it goes on saving there unless --checkpoint names another DIR)",
+    )  # fmt: skip
     search.add_argument(
         "--no-symmetry", action="store_true",
         help="explore every state, not one per class of interchangeable targets and threads",
@@ -154,11 +179,7 @@ def run(args: argparse.Namespace) -> int:
             info = f"{p.states:,} states, frontier {p.frontier:,}, depth {p.depth}"
             reporter.update(info, completed=p.states, total=p.max_states)
 
-        result: Result = check(
-            model, strategy=args.strategy, symmetry=symmetry, max_states=args.max_states,
-            max_depth=args.depth, max_seconds=args.max_seconds, walks=args.walks, seed=args.seed,
-            progress=report, partial_on_interrupt=True, stop_at_first=not args.all,
-        )  # fmt: skip
+        result: Result = search(args, switches, model, symmetry, report)
     # With --json - (or another output on standard output) the report goes to stderr, so that
     # standard output is exactly the requested document.
     report_to = sys.stderr if stdout_outputs else sys.stdout
@@ -206,6 +227,71 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_INTERRUPTED
     return 0 if result.ok else 1
+
+
+def search(
+    args: argparse.Namespace,
+    switches: Switches,
+    model: HandoffModel,
+    symmetry: bool,
+    report: Callable[[Progress], None],
+) -> Result:
+    """One process runs the search itself; several, a cluster or a checkpoint go through the
+    split search, whose result is the same (see ``properties.checker.split``)."""
+    workers = args.workers or os.cpu_count() or 1
+    saving = args.checkpoint or args.resume
+    split = args.strategy == "bfs" and (workers > 1 or args.scheduler or saving)
+    if (args.scheduler or saving) and args.strategy != "bfs":
+        raise UsageError("--scheduler, --checkpoint and --resume need --strategy bfs")
+    if split and args.max_states is not None:
+        if args.scheduler or saving:
+            raise UsageError("--max-states cuts a one-process search only; use --depth or "
+                             "--max-seconds with --scheduler, --checkpoint or --resume")  # fmt: skip
+        split = False
+    if not split:
+        return check(
+            model, strategy=args.strategy, symmetry=symmetry, max_states=args.max_states,
+            max_depth=args.depth, max_seconds=args.max_seconds, walks=args.walks, seed=args.seed,
+            progress=report, partial_on_interrupt=True, stop_at_first=not args.all,
+        )  # fmt: skip
+    from wspshare.properties.checker.checkpoint import Checkpoint, load
+    from wspshare.properties.checker.split import parallel_check
+
+    meta = {"config": args.config, "switches": switches.describe(), "symmetry": symmetry}
+    resume = None
+    if args.resume:
+        try:
+            resume = load(args.resume, meta)
+        except ValueError as err:
+            raise UsageError(str(err)) from None
+    directory = args.checkpoint or args.resume
+    checkpoint = None if not directory else Checkpoint(directory, args.checkpoint_every, meta)
+    client = None
+    if args.scheduler:
+        client = connect(args.scheduler)
+    try:
+        result: Result = parallel_check(
+            model, workers=workers if not args.scheduler or args.workers else 0,
+            client=client, make_model=partial(model_for, args.config, switches),
+            symmetry=symmetry, stop_at_first=not args.all, max_depth=args.depth,
+            max_seconds=args.max_seconds, checkpoint=checkpoint, resume=resume,
+            progress=report, partial_on_interrupt=True,
+        )  # fmt: skip
+    finally:
+        if client is not None:
+            client.close()
+    return result
+
+
+def connect(address: str) -> Any:
+    try:
+        from distributed import Client
+    except ImportError:  # pragma: no cover - depends on the installed extras
+        raise UsageError("--scheduler needs Dask: pip install 'wspshare[cluster]'") from None
+    try:
+        return Client(address, timeout="10s")  # type: ignore[no-untyped-call]
+    except OSError as err:
+        raise UsageError(f"cannot reach the Dask scheduler at {address}: {err}") from None
 
 
 def outputs(args: argparse.Namespace) -> list[Output]:

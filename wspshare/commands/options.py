@@ -61,7 +61,7 @@ def scenario_config(args: argparse.Namespace) -> ScenarioConfig:
     )
 
 
-def add_seed(p: argparse.ArgumentParser, help: str) -> None:
+def add_seed(p: argparse.ArgumentParser | Any, help: str) -> None:
     p.add_argument("--seed", type=seed, default=0, help=help)
 
 

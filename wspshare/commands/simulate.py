@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 
 from wspshare.cli_errors import EXIT_INTERRUPTED, UsageError
@@ -25,7 +24,13 @@ from wspshare.commands.options import (
     progress_mode,
     scenario_config,
 )
-from wspshare.commands.values import MAX_SEED, number, number_or_infinity, whole_number
+from wspshare.commands.values import (
+    MAX_SEED,
+    number,
+    number_or_infinity,
+    scheduler_address,
+    whole_number,
+)
 from wspshare.models.errors import ModelError
 from wspshare.progress import Reporter
 from wspshare.render import text_table
@@ -63,18 +68,6 @@ MAX_WORKERS = 256
 milliseconds = number(0.0, unit=" of milliseconds")
 runs = whole_number(1, MAX_RUNS, "a billion runs is days of work")
 workers = whole_number(1, MAX_WORKERS, "more processes than work")
-# A Dask scheduler address: tcp://HOST:PORT (or another Dask protocol), or HOST:PORT.
-SCHEDULER = re.compile(
-    r"^(?:(?:tcp|tls|ws|wss|ucx|inproc)://)?[A-Za-z0-9._\-\[\]:]+:[0-9]{1,5}/?$"
-)
-
-
-def scheduler_address(text: str) -> str:
-    if not SCHEDULER.match(text.strip()):
-        raise argparse.ArgumentTypeError(
-            f"expected a Dask scheduler address such as tcp://HOST:8786, got {text!r}"
-        )
-    return text.strip()
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

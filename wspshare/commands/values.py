@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from collections.abc import Callable
 
 MAX_SEED = 2**63 - 1
@@ -73,3 +74,17 @@ positive = whole_number(1)
 non_negative = whole_number(0)
 seed = whole_number(0, MAX_SEED, "a 63-bit seed")
 seconds = number(0.001, unit=" of seconds")
+
+
+# A Dask scheduler address: tcp://HOST:PORT (or another Dask protocol), or HOST:PORT.
+SCHEDULER = re.compile(
+    r"^(?:(?:tcp|tls|ws|wss|ucx|inproc)://)?[A-Za-z0-9._\-\[\]:]+:[0-9]{1,5}/?$"
+)
+
+
+def scheduler_address(text: str) -> str:
+    if not SCHEDULER.match(text.strip()):
+        raise argparse.ArgumentTypeError(
+            f"expected a Dask scheduler address such as tcp://HOST:8786, got {text!r}"
+        )
+    return text.strip()
