@@ -42,3 +42,21 @@ def test_a_holding_configuration_is_searched_to_the_end_by_default(
 ) -> None:
     code, out = run(capsys, "handoff", "--quiet")
     assert code == 0 and "bfs: 29 states" in out and ", complete;" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [BUG, ["fanout", "--crash", "--provider", "non-ifs", "--quiet"], [*BUG, "--all"]],
+    ids=["violation", "all-hold", "violation-all"],
+)
+def test_two_workers_print_exactly_what_one_prints(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    one = run(capsys, *argv, "--workers", "1")
+    two = run(capsys, *argv, "--workers", "2")
+    if "--all" in argv or one[0] == 0:  # a stopped search may end a level later with two
+        assert one == two
+    else:
+        assert one[0] == two[0] and one[1].split("bfs:")[0] == two[1].split("bfs:")[0]
+        shown = one[1].index("shortest path found")
+        assert one[1][shown:] == two[1][two[1].index("shortest path found") :]

@@ -75,7 +75,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--stranger", action="store_true", help="add a process trying forged infos")
     p.add_argument("--variant", default=CORRECT, help="a seeded bug (see wspshare mutants)")
     search = p.add_argument_group("search")
-    search.add_argument("--strategy", choices=("bfs", "dfs", "random"), default="bfs")
+    search.add_argument(
+        "--strategy", choices=("bfs", "dfs", "random", "swarm"), default="bfs",
+        help="bfs (shortest paths), dfs, random walks, or swarm: diversified random walks over "
+        "the workers (--walks in all, depths up to --depth, 100 by default)",
+    )  # fmt: skip
     search.add_argument(
         "--workers", type=whole_number(1, MAX_WORKERS, "more processes than cores"),
         metavar="N", help="processes sharing a breadth-first search (default: all cores); the "
@@ -170,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"wspshare: warning: {switches.variant} may be unreachable here: {gap}; "
               f"'wspshare check witness --variant {switches.variant}' runs its witness",
               file=sys.stderr)  # fmt: skip
-    symmetry = not args.no_symmetry and args.strategy != "random" and reduces(model)
+    symmetry = not args.no_symmetry and args.strategy in ("bfs", "dfs") and reduces(model)
     if args.graph or args.dot:
         export_graph(model, args, symmetry)
     with Reporter(progress_mode(args), "checking") as reporter:
@@ -240,13 +244,19 @@ def search(
     split search, whose result is the same (see ``properties.checker.split``)."""
     workers = args.workers or os.cpu_count() or 1
     saving = args.checkpoint or args.resume
+    if args.strategy == "swarm":
+        return run_swarm(args, switches, model, workers)
     split = args.strategy == "bfs" and (workers > 1 or args.scheduler or saving)
     if (args.scheduler or saving) and args.strategy != "bfs":
-        raise UsageError("--scheduler, --checkpoint and --resume need --strategy bfs")
+        raise UsageError(
+            "--scheduler needs --strategy bfs or swarm; --checkpoint and --resume need bfs"
+        )
     if split and args.max_states is not None:
         if args.scheduler or saving:
-            raise UsageError("--max-states cuts a one-process search only; use --depth or "
-                             "--max-seconds with --scheduler, --checkpoint or --resume")  # fmt: skip
+            raise UsageError(
+                "--max-states cuts a one-process search only; use --depth or --max-seconds "
+                "with --scheduler, --checkpoint or --resume"
+            )
         split = False
     if not split:
         return check(
@@ -276,6 +286,26 @@ def search(
             symmetry=symmetry, stop_at_first=not args.all, max_depth=args.depth,
             max_seconds=args.max_seconds, checkpoint=checkpoint, resume=resume,
             progress=report, partial_on_interrupt=True,
+        )  # fmt: skip
+    finally:
+        if client is not None:
+            client.close()
+    return result
+
+
+def run_swarm(
+    args: argparse.Namespace, switches: Switches, model: HandoffModel, workers: int
+) -> Result:
+    from wspshare.properties.checker.swarm import swarm
+
+    if args.checkpoint or args.resume:
+        raise UsageError("--checkpoint and --resume need --strategy bfs")
+    client = connect(args.scheduler) if args.scheduler else None
+    try:
+        result: Result = swarm(
+            model, workers=workers, walks=args.walks, depth=args.depth or 100, seed=args.seed,
+            client=client, make_model=partial(model_for, args.config, switches),
+            partial_on_interrupt=True,
         )  # fmt: skip
     finally:
         if client is not None:
