@@ -156,6 +156,9 @@ call_ops = st.builds(
     st.sampled_from((*CATALOGS, 0, 1004)),
     options,
     values,
+    # Given, not drawn: builds would otherwise draw the defaulted field, and a draw more would
+    # change every derandomized example the seed's calls were tested with (the kill matrix).
+    st.just((FROM_PROTOCOL_INFO,) * 3),
 )
 kinds = st.tuples(
     st.sampled_from((FROM_PROTOCOL_INFO, 0, AF_INET, AF_INET6, AF_IPX)),
