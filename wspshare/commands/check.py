@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -146,10 +147,17 @@ def switches_from(args: argparse.Namespace) -> Switches:
     )  # fmt: skip
 
 
-def list_configs(names: list[str] | None = None) -> str:
+def list_configs(names: list[str] | None = None, columns: int = 100) -> str:
+    """One entry per configuration, its description wrapped under itself to ``columns``."""
     width = max(len(name) for name in CONFIGS)
     chosen = names or list(CONFIGS)
-    return "\n".join(f"{name:<{width}}  {CONFIGS[name].doc}" for name in chosen)
+    return "\n".join(
+        textwrap.fill(
+            CONFIGS[name].doc, columns, initial_indent=f"{name:<{width}}  ",
+            subsequent_indent=" " * (width + 2),
+        )
+        for name in chosen
+    )
 
 
 def run(args: argparse.Namespace) -> int:
