@@ -12,7 +12,7 @@ from what the file claims (``expect``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from wspshare.models.calls import (
@@ -35,9 +35,9 @@ from wspshare.models.calls import (
 )
 from wspshare.models.errors import ModelError, WSAError
 from wspshare.models.kernel import find_handle, replace_at
+from wspshare.models.profiles import profile_named
 from wspshare.models.protocol import Property
 from wspshare.models.scenario_data.calls import EVENTS, HOW, KINDS, OPTIONS, flag_value, info_code
-from wspshare.models.scenario_data.profiles import Profile, profile_named
 from wspshare.models.scenario_data.schema import Scenario, StepSpec
 from wspshare.models.semantics import Semantics
 from wspshare.models.state import (
@@ -142,8 +142,13 @@ class ScenarioModel:
         properties: Sequence[Property[ScenarioState]] = (),
     ) -> None:
         self.scenario = scenario
-        self.semantics = semantics or Semantics()
-        self.profile: Profile = profile_named(scenario.profile)
+        # The file's implementation profile is the semantics' own (``models.profiles``): a
+        # seeded bug's semantics keeps its mutation and takes the file's profile.
+        semantics = semantics or Semantics()
+        profile = profile_named(scenario.profile)
+        if semantics.profile != profile:
+            semantics = replace(semantics, profile=profile)
+        self.semantics = semantics
         self.catalog = self.semantics.provider_named(scenario.provider).catalog_id
         self.registers = tuple(p.registers() for p in scenario.processes)
         self.programs = tuple(tuple(t.steps for t in p.threads) for p in scenario.processes)
@@ -499,7 +504,6 @@ class ScenarioModel:
             w, result = w, early
         else:
             w, result = self.semantics.call(w, p, 0, call)
-            result = self.profile_result(state.world, w, p, call, result)
         state = state._replace(world=w)
         if not result.ok:
             state = self.set_reg(
@@ -519,7 +523,8 @@ class ScenarioModel:
     def api_checks(self, w: World, p: int, step: StepSpec, call: Call) -> Result | None:
         """The API layer's own check the sources exercise (R13): WSADuplicateSocket with no
         output buffer fails with WSAEFAULT, after the checks of the socket and the pid (Wine's
-        test_WSADuplicateSocket asserts this order, and Wine follows it)."""
+        test_WSADuplicateSocket asserts this order, and Wine follows it; ``models.api`` has
+        the same order, here applied to the scenario's SPI-level call)."""
         if not isinstance(call, WSPDuplicateSocket) or step.arg("buffer", True) is not False:
             return None
         if self.semantics.switch.descriptor(w, p, call.s) is None:
@@ -527,26 +532,6 @@ class ScenarioModel:
         if self.semantics.kernel.live_slot(w, call.pid) is None:
             return fail(WSAError.WSAEINVAL)
         return fail(WSAError.WSAEFAULT)
-
-    def profile_result(
-        self, before: World, after: World, p: int, call: Call, result: Result
-    ) -> Result:
-        """Where the ``wine`` profile answers differently (``models.scenario_data.profiles``):
-        the world is left as the documented call left it, only the answer changes."""
-        if result.ok or result.error is not WSAError.WSAEINVAL:
-            return result
-        info = call.info if isinstance(call, WSPSocket) else None
-        if self.profile.import_unchecked and info and info.catalog_entry_id == self.catalog:
-            return Result(WSAError.NO_ERROR, info.provider_reserved)
-        if self.profile.exited_target_accepted and isinstance(call, WSPDuplicateSocket):
-            handle = self.semantics.switch.descriptor(before, p, call.s)
-            exited = any(not q.alive and q.pid == call.pid for q in before.procs)
-            if handle is not None and exited and 0 <= handle.obj < len(before.sockets):
-                kind = before.sockets[handle.obj].kind
-                provider = self.semantics.provider(handle.catalog)
-                if provider is not None:
-                    return Result(WSAError.NO_ERROR, provider.protocol_info(0, kind))
-        return result
 
     def build(self, state: ScenarioState, p: int, step: StepSpec) -> Call:
         name = step.call

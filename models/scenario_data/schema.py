@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from wspshare.models.profiles import PROFILES as IMPLEMENTATIONS
 from wspshare.models.scenario.config import Faults
 
 Arg = int | str | bool
 MODES = ("interleaved", "sequential")
-PROFILES = ("documented", "wine")
+PROFILES = tuple(IMPLEMENTATIONS)  # models.profiles: documented, wine
 ON_ERROR = ("continue", "stop", "exit")
 # What a step does; each has one key in the file that says so (``call``, ``send``, ...).
 OPS = (
