@@ -18,6 +18,9 @@ from wspshare.models.variants import VARIANTS
 from wspshare.matrix import COLUMNS
 from wspshare.matrix.hypothesis_column import hypothesis_cell
 
+# Slow (minutes on two cores) and checked by .ci/run's slow tier, not by the plain pytest.
+pytestmark = pytest.mark.slow
+
 README = Path(__file__).resolve().parent.parent / "README.md"
 CELL = re.compile(r"^(caught|missed|no alarm)(?: len=(\d+))? [0-9.]+s(?: \((.*)\))?$")
 BUDGET = {"exhaustive": 30.0, "simulation": 30.0, "hypothesis": 60.0, "bmc": 60.0}

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+# Slow (minutes on two cores) and checked by .ci/run's slow tier, not by the plain pytest.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 PORTIONS = ("models", "sim", "properties")
 
