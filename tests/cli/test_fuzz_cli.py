@@ -20,6 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wspshare.cli import main
+from wspshare.properties.stateful import profiles
+
+# Imported for its side effect: Hypothesis profiles must be registered before a test runs
+# (``mutants`` would otherwise register them inside this test, which Hypothesis warns about).
+assert profiles.CI
 
 SECONDS_PER_RUN = 30.0  # generous: a loaded CI machine, a prove at the smallest bound
 
@@ -94,6 +99,12 @@ COMMANDS: dict[str, dict[str, st.SearchStrategy[str] | None | str]] = {
         "--depth": NUMBERS, "--handles": NUMBERS, "--timeout": NUMBERS,
         "--variant": st.sampled_from(["no-pid-check", "nosuch"]), "--json": "path",
     },
+    "conform": {
+        "--case": st.sampled_from(["doc-single-use", "nosuch", ""]),
+        "--cases": st.sampled_from(["conformance/cases", "/nonexistent", ""]),
+        "--observed": st.sampled_from(["conformance/observed/wine.json", "/nonexistent", ""]),
+        "--variant": st.sampled_from(["accept-twice", "nosuch"]), "--json": "path",
+    },
     "mutants": {
         "--bug": st.sampled_from(["accept-twice", "nosuch"]), "--list": None,
         "--checkers": st.sampled_from(["exhaustive", "nosuch", "", "exhaustive,bmc"]),
@@ -101,8 +112,11 @@ COMMANDS: dict[str, dict[str, st.SearchStrategy[str] | None | str]] = {
     },
 }  # fmt: skip
 POSITIONAL = {
-    "check": st.sampled_from(["handoff", "fanout", "witness", "nosuch", ""]),
-    "bmc": st.sampled_from(["handoff", "fanout", "nosuch"]),
+    "check": st.sampled_from(
+        ["handoff", "fanout", "witness", "nosuch", "", "scenarios/handoff.toml",
+         "scenarios/nosuch.toml", "pyproject.toml", "README.md"]
+    ),
+    "bmc": st.sampled_from(["handoff", "fanout", "nosuch", "scenarios/handoff.toml"]),
 }
 # Appended after the drawn flags so that a valid run stays small; argparse keeps the last value.
 BOUNDS = {
