@@ -18,9 +18,9 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from wspshare.properties.stateful import profiles
 
 from wspshare.cli import main
-from wspshare.properties.stateful import profiles
 
 # Imported for its side effect: Hypothesis profiles must be registered before a test runs
 # (``mutants`` would otherwise register them inside this test, which Hypothesis warns about).
@@ -67,7 +67,7 @@ SCENARIO_FLAGS: dict[str, st.SearchStrategy[str] | None] = {
     "--no-ack": None,
     "--no-pin": None,
 }
-COMMANDS: dict[str, dict[str, st.SearchStrategy[str] | None | str]] = {
+COMMANDS: dict[str, dict[str, st.SearchStrategy[str] | str | None]] = {
     "handoff": {**SCENARIO_FLAGS},
     "check": {
         **SCENARIO_FLAGS,
