@@ -125,6 +125,7 @@ def check(
     max_deadlock_paths: int = 10,
     progress: Callable[[Progress], None] | None = None,
     partial_on_interrupt: bool = False,
+    workers: int = 1,
 ) -> CheckResult[S, A]:
     """Check every property of ``model`` and look for deadlocks.
 
@@ -139,6 +140,9 @@ def check(
     checked, so the counterexamples found are the ones the full search finds; the properties
     still undecided then are ``UNKNOWN`` and ``CheckResult.stopped`` is true.
     ``partial_on_interrupt``: Ctrl-C returns the result so far, marked ``interrupted``.
+    ``workers`` above one splits a breadth-first search over that many forked processes
+    (``split.parallel_check``): the same result, sooner on a big state space; the bounds then act
+    on whole levels, and ``max_states`` and ``stop_early`` are not offered.
     """
     if strategy == "random":
         return random_walks(
@@ -149,6 +153,16 @@ def check(
         )  # fmt: skip
     if strategy not in ("bfs", "dfs"):
         raise ValueError(f"unknown strategy {strategy!r}: use 'bfs', 'dfs' or 'random'")
+    if workers > 1 and strategy == "bfs":
+        if max_states is not None or stop_early:
+            raise ValueError("max_states and stop_early need workers=1")
+        from .split import parallel_check  # which imports this module
+
+        return parallel_check(
+            model, workers=workers, symmetry=symmetry, stop_at_first=stop_at_first,
+            max_depth=max_depth, max_seconds=max_seconds, max_deadlock_paths=max_deadlock_paths,
+            progress=progress, partial_on_interrupt=partial_on_interrupt,
+        )  # fmt: skip
     start = time.monotonic()
     properties = list(model.properties())
     eventually = [p for p in properties if p.expectation is Expectation.EVENTUALLY]

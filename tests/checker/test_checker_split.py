@@ -110,3 +110,10 @@ def test_a_deadline_cuts_a_level_short_and_rolls_it_back(tmp_path: Path) -> None
     resumed = parallel_check(small, workers=2, resume=saved, max_depth=saved.ledger.depth + 2)
     straight = parallel_check(small, workers=2, max_depth=saved.ledger.depth + 2)
     same(resumed, straight)
+
+
+def test_check_takes_workers_as_an_option() -> None:
+    model = LostUpdate(3)
+    same(check(model, workers=2), check(model))
+    with pytest.raises(ValueError, match="max_states"):
+        check(model, workers=2, max_states=10)
