@@ -150,7 +150,7 @@ def _bmc(
         final = states[-1]
         solver.push()
         solver.add(z3.Not(z3.And([f(twin, final) for _, f in INVARIANTS.values()])))
-        answer = checked(solver)
+        answer = checked(solver, timeout_ms=timeout_ms)
         result.seconds_per_depth.append(time.perf_counter() - start)
         if progress is not None:
             progress(k, result.seconds_per_depth[-1])

@@ -125,7 +125,7 @@ def descriptor_cells(twin: Twin, args: dict[str, Any]) -> list[tuple[str, Any]]:
 def check(premises: list[Any], timeout_ms: int) -> tuple[Any, z3.ModelRef | None]:
     solver = make_solver(timeout_ms)
     solver.add(*premises)
-    answer = checked(solver)
+    answer = checked(solver, timeout_ms=timeout_ms)
     return answer, solver.model() if answer == z3.sat else None
 
 

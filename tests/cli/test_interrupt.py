@@ -11,24 +11,29 @@ import sys
 import time
 from pathlib import Path
 
-STARTUP = 6.0  # seconds: start-up plus enough work that the command is in its main loop
+SETTLE = 1.0  # seconds of work after the first progress line, so the command is deep in its loop
 
 
 def interrupt(argv: list[str], cwd: Path) -> tuple[int, str, str, float]:
-    """Run ``wspshare ARGV``, send SIGINT after a while, and time how long it takes to end."""
+    """Run ``wspshare ARGV --progress``, send SIGINT once it is at work, and time how long it
+    takes to end.  Waiting for the first progress line, not for a fixed time, keeps the test
+    meaningful on a loaded machine, where start-up alone can take seconds."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "wspshare", *argv],
+        [sys.executable, "-m", "wspshare", *argv, "--progress"],
         cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         # A shell starts background jobs with SIGINT ignored; this test wants the default.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
-    time.sleep(STARTUP)
+    assert proc.stderr is not None
+    first = proc.stderr.readline()  # blocks until the command reports that it is at work
+    assert first, f"the command ended before it could be interrupted: {proc.communicate()}"
+    time.sleep(SETTLE)
     assert proc.poll() is None, "the command ended before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     sent = time.monotonic()
-    out, err = proc.communicate(timeout=30)
-    return proc.returncode, out, err, time.monotonic() - sent
+    out, err = proc.communicate(timeout=60)
+    return proc.returncode, out, first + err, time.monotonic() - sent
 
 
 def assert_clean_interrupt(code: int, err: str, took: float, summary: str) -> None:
@@ -36,7 +41,7 @@ def assert_clean_interrupt(code: int, err: str, took: float, summary: str) -> No
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     last = err.strip().splitlines()[-1]
     assert last.startswith("wspshare: interrupted") and summary in last, err
-    assert took < 1.5, f"took {took:.2f} s to stop"
+    assert took < 2.0, f"took {took:.2f} s to stop"  # a second, with room for a loaded machine
 
 
 def test_ctrl_c_stops_an_exhaustive_check_with_partial_statistics(tmp_path: Path) -> None:

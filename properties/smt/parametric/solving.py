@@ -22,4 +22,4 @@ def solve(timeout_ms: int, *facts: Any) -> tuple[z3.CheckSatResult, z3.Solver]:
     solver = z3.Solver()
     solver.set("timeout", timeout_ms)
     solver.add(*facts)
-    return checked(solver), solver
+    return checked(solver, timeout_ms=timeout_ms), solver
