@@ -4,6 +4,8 @@ without symmetry, for each named configuration; ``--profile`` splits the seed's 
     .venv/bin/python benchmarks/bench_check.py             # the table (a few minutes)
     .venv/bin/python benchmarks/bench_check.py --quick     # faults off only
     .venv/bin/python benchmarks/bench_check.py --profile   # where the time goes
+    .venv/bin/python benchmarks/bench_check.py --parallel  # one process against --workers 2
+    .venv/bin/python benchmarks/bench_check.py --answer    # start-up and time to first answer
 
 "faults" means every kind at budget 1 plus a stranger.  Times are wall-clock on one core and vary
 with the machine; state counts do not.
@@ -12,6 +14,10 @@ with the machine; state counts do not.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -119,13 +125,112 @@ def profile() -> str:
     return "\n".join(lines)
 
 
+PARALLEL_ROWS = [
+    ("fanout", {"targets": 3}, False),
+    ("handoff", ALL_FAULTS, False),
+    ("fanout", {"targets": 4}, True),
+]
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the forked workers)."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN
+    )
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def parallel(workers: int, repeat: int) -> str:
+    """The one-process search against the split search on ``workers`` forked processes, each
+    timed ``repeat`` times (the median is shown); the counts must agree.  On a loaded machine
+    the wall-clock speed-up says little, so the CPU seconds are shown too, and from them the
+    speed-up ``workers`` idle cores would give (``workers`` times the CPU ratio), an upper
+    bound that ignores the waits between levels."""
+    from wspshare.properties.checker.split import parallel_check
+
+    out = []
+    for name, extra, symmetric in PARALLEL_ROWS:
+        model = model_for(name, Switches(**extra))  # type: ignore[arg-type]
+        symmetry = symmetric and reduces(model)
+        if symmetric and not symmetry:
+            print(f"{name} {extra}: skipped, symmetry is off for it", file=sys.stderr)
+            continue  # millions of states without it
+        alone, split, cpu_alone, cpu_split = [], [], [], []
+        for _ in range(repeat):
+            before = cpu_seconds()
+            a = check(model, symmetry=symmetry)
+            middle = cpu_seconds()
+            b = parallel_check(model, workers=workers, symmetry=symmetry)
+            cpu_alone.append(middle - before)
+            cpu_split.append(cpu_seconds() - middle)
+            s, t = a.statistics, b.statistics
+            if (s.states, s.transitions) != (t.states, t.transitions):
+                raise SystemExit(f"{name}: the split search counted differently: {s} {t}")
+            alone.append(s.seconds)
+            split.append(t.seconds)
+        one, many = statistics.median(alone), statistics.median(split)
+        label = " ".join([name, *(f"{k}={v}" for k, v in extra.items() if k not in ALL_FAULTS)])
+        label += " +faults" if any(k in ALL_FAULTS for k in extra) else ""
+        cpu_one, cpu_many = statistics.median(cpu_alone), statistics.median(cpu_split)
+        out.append((
+            label, "on" if symmetry else "off", s.states, f"{one:.2f}", f"{many:.2f}",
+            f"{one / many:.2f}", f"{cpu_one:.2f}", f"{cpu_many:.2f}",
+            f"{workers * cpu_one / cpu_many:.2f}",
+        ))  # fmt: skip
+        print(out[-1], file=sys.stderr, flush=True)
+    headers = ("CONFIGURATION", "SYMMETRY", "STATES", "1 PROCESS S", f"{workers} WORKERS S",
+               "SPEED-UP", "CPU S 1", f"CPU S {workers}", "SPEED-UP ON IDLE CORES")  # fmt: skip
+    return text_table(headers, out)
+
+
+ANSWERS = [
+    ("start-up: check --list", ["check", "--list"]),
+    ("check handoff (29 states)", ["check", "handoff", "--workers", "1", "--quiet"]),
+    ("fanout K=3 non-ifs-claim no ack crash: first violation",
+     ["check", "fanout", "--targets", "3", "--crash", "--provider", "non-ifs-claim", "--no-ack",
+      "--quiet", "--workers", "1"]),
+    ("the same with --all (every property decided)",
+     ["check", "fanout", "--targets", "3", "--crash", "--provider", "non-ifs-claim", "--no-ack",
+      "--quiet", "--workers", "1", "--all"]),
+]  # fmt: skip
+
+
+def answers(repeat: int) -> str:
+    """Wall-clock seconds of whole commands, cold (a new interpreter each time), median of
+    ``repeat`` runs; bytecode caching on, as an installed package has it."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    rows = []
+    for label, argv in ANSWERS:
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            command = [sys.executable, "-m", "wspshare", *argv]
+            subprocess.run(
+                command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+            )
+            times.append(time.perf_counter() - start)
+        rows.append((label, f"{statistics.median(times):.2f}", f"{min(times):.2f}"))
+        print(rows[-1], file=sys.stderr, flush=True)
+    return text_table(("COMMAND", "MEDIAN S", "BEST S"), rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="faults off only")
     parser.add_argument("--profile", action="store_true", help="split the seed's handoff's time")
+    parser.add_argument("--parallel", action="store_true", help="one process against workers")
+    parser.add_argument("--workers", type=int, default=2, help="workers for --parallel")
+    parser.add_argument("--answer", action="store_true", help="start-up and first answer")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per timing (the median)")
     args = parser.parse_args()
     if args.profile:
         print(profile())
+        return
+    if args.parallel:
+        print(parallel(args.workers, args.repeat))
+        return
+    if args.answer:
+        print(answers(args.repeat))
         return
     rows = [r for r in ROWS if not args.quick or not r[1] or list(r[1]) == ["targets"]]
     print(table(rows, ("ifs", "non-ifs")))

@@ -83,8 +83,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )  # fmt: skip
     search.add_argument(
         "--workers", type=whole_number(1, MAX_WORKERS, "more processes than cores"),
-        metavar="N", help="processes sharing a breadth-first search (default: all cores); the "
-        "result is the one-process result, paths included",
+        metavar="N", help="processes sharing a breadth-first search (default 1: shipping states "
+        "between processes still costs more than it saves); the result is the one-process "
+        "result, paths included",
     )  # fmt: skip
     search.add_argument(
         "--scheduler", type=scheduler_address, metavar="ADDRESS",
@@ -250,7 +251,10 @@ def search(
 ) -> Result:
     """One process runs the search itself; several, a cluster or a checkpoint go through the
     split search, whose result is the same (see ``properties.checker.split``)."""
-    workers = args.workers or os.cpu_count() or 1
+    # One process by default: measured, two workers are slower than one on this model, whose
+    # states cost more to pickle between processes than half a search saves (the README's
+    # "Where the time goes").  --strategy swarm shares its jobs over every core.
+    workers = args.workers or ((os.cpu_count() or 1) if args.strategy == "swarm" else 1)
     saving = args.checkpoint or args.resume
     if args.strategy == "swarm":
         return run_swarm(args, switches, model, workers)
