@@ -86,3 +86,16 @@ def test_resuming_with_other_switches_is_refused_in_one_line(
     code = main(["check", "handoff", "--crash", "--quiet", "--resume", str(saved)])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "switches" in err
+
+
+def test_ctrl_c_stops_forked_workers_within_a_second(tmp_path: Path) -> None:
+    proc = start(tmp_path, "--workers", "2", "--json", str(tmp_path / "partial.json"))
+    time.sleep(5.0)
+    assert proc.poll() is None, "the check ended before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    sent = time.monotonic()
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert time.monotonic() - sent < 1.5
+    saved = json.loads((tmp_path / "partial.json").read_text())
+    assert saved["interrupted"] is True and 0 < saved["states"] < EXPECTED["states"]
