@@ -23,3 +23,27 @@ def machine() -> Machine:
     w, source = sem.spawn(w, threads=2)
     w, target = sem.spawn(w, threads=2)
     return Machine(sem, w, source, target)
+
+
+# The fast tier (``pytest -m fast``, under a minute): the modules that pin the semantics call by
+# call. The mutation run (``.ci/mutate``) uses it, so a mutant it lets live is a gap in these.
+FAST_MODULES = frozenset(
+    {
+        "test_rules.py",
+        "test_api.py",
+        "test_overlapped.py",
+        "test_inheritance.py",
+        "test_endpoints.py",
+        "test_pipe_drains.py",
+        "test_fuzz_fast.py",
+        "test_failed_calls.py",
+        "test_closing.py",
+        "test_rare_situations.py",
+        "test_fault_families.py",
+    }
+)
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    if item.path.name in FAST_MODULES:
+        item.add_marker(pytest.mark.fast)
