@@ -254,7 +254,8 @@ class Partition(Generic[S, A]):
         per_item = sum(sys.getsizeof(k) + sys.getsizeof(v) for k, v in sample) / len(sample)
         return n, self.transitions, sys.getsizeof(self.parents) / n + per_item
 
-    def graph(self) -> bytes:
-        """The liveness graph this share holds, pickled (actions included)."""
+    def graph(self) -> tuple[dict[int, int], dict[int, tuple[tuple[int, A, int], ...]], Any]:
+        """The liveness graph this share holds (a worker's pipe pickles it; in this process it is
+        handed over as it is, which saves unpickling every edge's action)."""
         initial = {k: pos for k, (parent, pos) in self.parents.items() if parent is None}
-        return pickle.dumps((self.holds, self.edges, initial), 5)
+        return self.holds, self.edges, initial

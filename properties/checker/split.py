@@ -209,10 +209,8 @@ def _lasso(model: Model[S, A], key_of: Callable[[S], int], lasso: Lasso) -> Path
     return path
 
 
-def _merge_graph(graph: LivenessGraph[Any, Any], data: bytes) -> None:
-    import pickle
-
-    holds, edges, initial = pickle.loads(data)
+def _merge_graph(graph: LivenessGraph[Any, Any], data: Any) -> None:
+    holds, edges, initial = data
     graph.holds.update(holds)
     graph.initial.update(initial)
     for key, recorded in edges.items():
