@@ -128,6 +128,7 @@ def profile() -> str:
 PARALLEL_ROWS = [
     ("fanout", {"targets": 3}, False),
     ("handoff", ALL_FAULTS, False),
+    ("fanout", {"targets": 3, "crash": 1}, True),
     ("fanout", {"targets": 4}, True),
 ]
 
