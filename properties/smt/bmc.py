@@ -34,7 +34,7 @@ from wspshare.models.calls import (
 )
 from wspshare.models.errors import ModelError, WSAError
 from wspshare.models.semantics import Semantics
-from wspshare.models.state import ProtocolInfo, World
+from wspshare.models.state import IPPROTO_TCP, ProtocolInfo, World
 from wspshare.properties.invariants import world_violations
 from wspshare.properties.smt.concrete import encode, evaluator
 from wspshare.properties.smt.interrupt import checked
@@ -144,6 +144,10 @@ def _bmc(
                 post = out.post if post is None else ite(chosen, out.post, post)
             assert post is not None
             solver.add(sel >= 0, sel < len(names), enabled)
+            # WSPSocket's protocol is TCP in every path asked for: the other values (wildcards,
+            # UDP, unknown) only reach R12's error answers, which the cross-check runs through
+            # the twin exhaustively, and left free they made the solver give up within budget.
+            solver.add(args["protocol"] == IPPROTO_TCP)
             solver.add(z3.And([x == y for x, y in zip(flat(nxt), flat(post), strict=True)]))
             states.append(nxt)
             choices.append((sel, args))

@@ -344,29 +344,34 @@ class Twin:
     # --- providers (models.providers) ------------------------------------------------------------
     def supports(self, s: SymState, a: Args, then: Outcome, claim: bool) -> Outcome:
         """R12 (``models.params.resolve``) after the switch's substitution of wildcards: the
-        documented error for an impossible triple.  The twin's sockets are IPv4 TCP only, so a
-        creation of any other kind is outside it (disabled), and a claim of another kind fails
-        as the provider's kind check makes it fail (WSAEINVAL, nothing changed)."""
+        documented error for an impossible triple, the first thing wrong first.  The twin's
+        sockets are IPv4 TCP only, so a creation of any other kind is outside it (disabled),
+        and a claim of another kind fails as the provider's kind check makes it fail
+        (WSAEINVAL, nothing changed).  One merge case, so the solver pays for one ite."""
         family, stype, protocol = a["family"], a["type"], a["protocol"]
         proto = z3.If(
             protocol == 0, z3.If(stype == SOCK_STREAM, IPPROTO_TCP, IPPROTO_UDP), protocol
         )
+        bad_family = z3.And(family != AF_INET, family != AF_INET6)
+        bad_type = z3.And(stype != SOCK_STREAM, stype != SOCK_DGRAM)
+        bad_proto = z3.And(proto != IPPROTO_TCP, proto != IPPROTO_UDP)
+        wrong_type = (proto == IPPROTO_TCP) != (stype == SOCK_STREAM)
+        code = z3.If(
+            bad_family, int(E.WSAEAFNOSUPPORT), z3.If(
+                bad_type, int(E.WSAESOCKTNOSUPPORT), z3.If(
+                    bad_proto, int(E.WSAEPROTONOSUPPORT), z3.If(
+                        wrong_type, int(E.WSAEPROTOTYPE), int(E.WSAEINVAL),
+                    ),
+                ),
+            ),
+        )  # fmt: skip
+        invalid = z3.Or(bad_family, bad_type, bad_proto, wrong_type)
         seed_kind = z3.And(family == AF_INET, stype == SOCK_STREAM, proto == IPPROTO_TCP)
-        other = (
-            err(s, E.WSAEINVAL)
-            if claim
-            else Outcome(z3.BoolVal(False), z3.IntVal(0), z3.IntVal(0), s)
-        )
-        return merge(
-            [
-                (z3.And(family != AF_INET, family != AF_INET6), err(s, E.WSAEAFNOSUPPORT)),
-                (z3.And(stype != SOCK_STREAM, stype != SOCK_DGRAM), err(s, E.WSAESOCKTNOSUPPORT)),
-                (z3.And(proto != IPPROTO_TCP, proto != IPPROTO_UDP), err(s, E.WSAEPROTONOSUPPORT)),
-                ((proto == IPPROTO_TCP) != (stype == SOCK_STREAM), err(s, E.WSAEPROTOTYPE)),
-                (z3.Not(seed_kind), other),
-            ],
-            then,
-        )
+        refused = Outcome(z3.BoolVal(True), code, z3.IntVal(0), s)
+        if claim:
+            return merge([(z3.Or(invalid, z3.Not(seed_kind)), refused)], then)
+        out = merge([(invalid, refused)], then)
+        return out._replace(enabled=z3.And(out.enabled, z3.Or(invalid, seed_kind)))
 
     def hand_out(self, s: SymState, slot: Any, value: Any) -> Outcome:
         """IfsProvider.hand_out: R4, the client sees the handle only after WPUModifyIFSHandle."""

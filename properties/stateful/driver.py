@@ -39,6 +39,8 @@ from wspshare.models.calls import (
     WSPSocket,
 )
 from wspshare.models.errors import WSAError
+from wspshare.models.params import resolve
+from wspshare.models.providers.base import kind_of
 from wspshare.models.semantics import Semantics
 from wspshare.models.state import (
     AF_INET,
@@ -243,9 +245,11 @@ class Driver:
         if isinstance(call, WSPDuplicateSocket) and isinstance(result.value, ProtocolInfo):
             target = self.sem.kernel.live_slot(before, call.pid)
             self.infos.append(result.value)
-            self.generations[result.value] = Generation(-1 if target is None else target)
+            self.generations[as_claimed(result.value)] = Generation(
+                -1 if target is None else target
+            )
         if isinstance(call, WSPSocket) and call.info is not None and result.ok:
-            gen = self.generations.get(call.info)
+            gen = self.generations.get(as_claimed(call.info))
             if gen is None:
                 self.fail("no-strangers", f"P{slot} got a descriptor from an info never made")
                 return
@@ -280,6 +284,15 @@ class Driver:
                 refs(self.world),
             )
         )
+
+
+def as_claimed(info: ProtocolInfo) -> ProtocolInfo:
+    """The info as a claim reads it: a protocol of 0 is the default protocol of the type (R12),
+    so an info that differs from a made one only there names the same share."""
+    kind = resolve(kind_of(info), kind_of(info))
+    if isinstance(kind, WSAError) or kind == kind_of(info):
+        return info
+    return ProtocolInfo(*info[:3], *kind, info.provider_reserved)
 
 
 def descriptors(w: World) -> str:
