@@ -40,6 +40,7 @@ FAST_MODULES = frozenset(
         "test_closing.py",
         "test_rare_situations.py",
         "test_fault_families.py",
+        "test_provider_calls.py",
     }
 )
 
