@@ -12,6 +12,7 @@ from wspshare.models.calls import (
     FD_READ,
     SD_RECEIVE,
     SO_RCVBUF,
+    SO_SNDBUF,
     WSPBind,
     WSPConnect,
     WSPDuplicateSocket,
@@ -163,3 +164,34 @@ def test_wine_hands_back_the_stored_value_of_an_info_it_cannot_claim() -> None:
     forged = ProtocolInfo(0x00020000, 1001, (1001,), AF_INET, 1, 6, 40)
     after, r = sem.call(w, 1, 0, WSPSocket(info=forged))
     assert r.ok and r.value == 40 and after.procs[1].handles == ()
+
+
+@pytest.mark.parametrize("catalog", CATALOGS)
+def test_an_option_keeps_the_last_value_set_and_the_others_theirs(catalog: int) -> None:
+    sem, w, s = one_socket(catalog)
+    for option, value in ((SO_SNDBUF, 1024), (SO_RCVBUF, 4096), (SO_RCVBUF, 8192)):
+        w, r = sem.call(w, 0, 0, WSPSetSockOpt(s, option, value))
+        assert r.ok and w.sockets[0].last_set == (option, value)  # the common-state ghost
+    assert w.sockets[0].options == ((SO_SNDBUF, 1024), (SO_RCVBUF, 8192))
+    for option, value in ((SO_SNDBUF, 1024), (SO_RCVBUF, 8192)):
+        _, r = sem.call(w, 0, 0, WSPGetSockOpt(s, option))
+        assert r.ok and r.value == value
+
+
+@pytest.mark.parametrize("catalog", (1002, 1003))
+def test_wpu_query_socket_handle_context_succeeds_on_a_non_ifs_descriptor(catalog: int) -> None:
+    sem, w, s = one_socket(catalog)
+    context = sem.switch.query_socket_handle_context(w, 0, s)
+    assert context.ok and context.value == 0
+
+
+@pytest.mark.parametrize("catalog", CATALOGS)
+def test_a_claim_of_another_kind_fails_and_leaves_the_duplicate_claimable(catalog: int) -> None:
+    sem, w, s = one_socket(catalog)
+    w, r = sem.call(w, 0, 0, WSPDuplicateSocket(s, w.procs[1].pid))
+    info = r.value
+    assert isinstance(info, ProtocolInfo)
+    after, r = sem.call(w, 1, 0, WSPSocket(info=info, socket_type=SOCK_DGRAM, protocol=IPPROTO_UDP))
+    assert r.error is WSAError.WSAEINVAL and after == w
+    _, r = sem.call(after, 1, 0, WSPSocket(info=info))
+    assert r.ok
