@@ -195,3 +195,10 @@ def test_a_claim_of_another_kind_fails_and_leaves_the_duplicate_claimable(catalo
     assert r.error is WSAError.WSAEINVAL and after == w
     _, r = sem.call(after, 1, 0, WSPSocket(info=info))
     assert r.ok
+
+
+@pytest.mark.parametrize("catalog", CATALOGS)
+def test_an_option_never_set_reads_zero(catalog: int) -> None:
+    sem, w, s = one_socket(catalog)
+    _, r = sem.call(w, 0, 0, WSPGetSockOpt(s, SO_SNDBUF))
+    assert r.ok and r.value == 0
