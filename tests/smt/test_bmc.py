@@ -9,6 +9,9 @@ from wspshare.properties.smt.bmc import bmc, bounds_for, replay
 from wspshare.properties.smt.mutations import MUTATIONS
 from wspshare.properties.smt.variants import semantics_for, twin_for
 
+# Minutes of solver or Hypothesis time: the slow tier, which .ci/run runs after the suite.
+pytestmark = pytest.mark.slow
+
 # SPEC's bugs that change the transition relation, with the property a path must reach.
 SPEC_BUGS = {
     "close-drops-twice": "reference-count",

@@ -10,6 +10,9 @@ from wspshare.properties.smt.mutations import MUTATIONS
 from wspshare.properties.smt.state import Bounds, flat, fresh
 from wspshare.properties.smt.twin import Twin
 
+# Minutes of solver or Hypothesis time: the slow tier, which .ci/run runs after the suite.
+pytestmark = pytest.mark.slow
+
 SMALL = Bounds(procs=2, threads=2, handles=2, sockets=2, shares=1)
 DEFAULT = Bounds()
 

@@ -15,6 +15,9 @@ from wspshare.properties.stateful import profiles
 from wspshare.properties.stateful.machines import call_machine, scenario_machine
 from wspshare.properties.stateful.run import Failure, find_failure
 
+# Minutes of solver or Hypothesis time: the slow tier, which .ci/run runs after the suite.
+pytestmark = pytest.mark.slow
+
 SETTINGS = profiles.load()
 # Enough behaviours for PCT to meet the races (ci is derandomized: the same ones every run).
 SCENARIO = settings(SETTINGS, max_examples=profiles.scenario_examples())
