@@ -16,7 +16,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from hypothesis import settings
 from IPython.display import Image, display
-from wspshare.models.variants import CATALOGUE, mutants, variant_named
+from wspshare.models.variants import CATALOGUE as FULL_CATALOGUE
+from wspshare.models.variants import variant_named
 from wspshare.properties.checker import check
 from wspshare.properties.handoff import checkable, handoff_properties
 from wspshare.properties.smt.bmc import bmc, bounds_for
@@ -34,6 +35,10 @@ from wspshare.commands.counterexample import ending, path_table, trace_records
 from wspshare.commands.prove import render as render_proof
 from wspshare.matrix import run_matrix
 from wspshare.render import text_table
+
+# The seed's handoff bugs; the listener and datagram patterns' bugs have bigger state spaces and
+# their own rows in the README's kill matrix, and would take this notebook past its minute.
+CATALOGUE = tuple(v for v in FULL_CATALOGUE if v.witness.pattern == "handoff")
 
 # %% [markdown]
 # ## The catalogue
@@ -63,9 +68,17 @@ for v in CATALOGUE:
     model = checkable(v.model())
     exhaustive[v.name] = check(model)
     walks[v.name] = check(model, strategy="random", walks=100, max_depth=60, seed=7)
+    # The listener and datagram patterns add properties of their own (accepted-once, ...).
+    PROPERTIES += [r.name for r in exhaustive[v.name].properties if r.name not in PROPERTIES]
+
+
+def failed(result, name):
+    """Whether ``name`` failed in ``result``; a property the model does not have did not."""
+    return any(r.name == name and r.failed for r in result.properties)
+
 
 matrix = np.array(
-    [[exhaustive[v.name][p].failed for p in PROPERTIES] for v in CATALOGUE], dtype=float
+    [[failed(exhaustive[v.name], p) for p in PROPERTIES] for v in CATALOGUE], dtype=float
 )
 fig, ax = plt.subplots(figsize=(9, 7.5))
 ax.imshow(matrix, cmap="Greys", vmin=0, vmax=1.6, aspect="auto")
@@ -94,13 +107,13 @@ plt.show()
 control = exhaustive["correct"]
 assert control.complete and not any(r.failed for r in control.properties), "the control is clean"
 for v in CATALOGUE:
-    missed = [p for p in v.caught_by if not exhaustive[v.name][p].failed]
+    missed = [p for p in v.caught_by if not failed(exhaustive[v.name], p)]
     assert not missed, f"{v.name} escapes {missed}"  # every orange dot is on a dark cell
 table = []
 for v in CATALOGUE:
     full, walk = exhaustive[v.name], walks[v.name]
-    caught = [p for p in PROPERTIES if full[p].failed]
-    found = [p for p in caught if walk[p].failed]
+    caught = [p for p in PROPERTIES if failed(full, p)]
+    found = [p for p in caught if failed(walk, p)]
     table.append(
         (
             v.name,
@@ -130,7 +143,8 @@ print(text_table(("VARIANT", "STATES", "BFS: VIOLATED", "RANDOM WALKS FIND"), ta
 # that a faster one catches.
 
 # %%
-matrix = run_matrix(mutants(), ["exhaustive", "simulation"], budget=0.3)
+seeded = [v for v in CATALOGUE if v.name != "correct"]
+matrix = run_matrix(seeded, ["exhaustive", "simulation"], budget=0.3)
 assert not matrix.false_alarms, "no checker flags the correct machine"
 checkers = ["exhaustive", "random walks", *(c for c in matrix.columns if c != "exhaustive")]
 grid, notes = [], []
