@@ -99,7 +99,9 @@ def split_check(
         ledger.states = sum(r.new_states for r in reports)
         ledger.merge_found(reports)
     complete, interrupted, stopped = True, False, False
-    last_save = time.monotonic()
+    # The first save comes before the first level, so that a search killed at any moment after
+    # it started can be resumed.
+    last_save = float("-inf")
     # A level can take long: at the deadline the shares are told to cut it short.
     timer = None if max_seconds is None else threading.Timer(max_seconds, shares.abort)
     if timer is not None:

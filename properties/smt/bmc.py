@@ -37,7 +37,7 @@ from wspshare.models.semantics import Semantics
 from wspshare.models.state import IPPROTO_TCP, ProtocolInfo, World
 from wspshare.properties.invariants import world_violations
 from wspshare.properties.smt.concrete import encode, evaluator
-from wspshare.properties.smt.interrupt import checked
+from wspshare.properties.smt.interrupt import checked, solver_interrupts
 from wspshare.properties.smt.invariants import INVARIANTS
 from wspshare.properties.smt.state import Bounds, SymState, flat, fresh, ite
 from wspshare.properties.smt.twin import Twin
@@ -102,7 +102,8 @@ def bmc(
     depth answered and its solver time; Ctrl-C stops at the depth being asked, as undecided."""
     result = BmcResult(config, twin.name, depth)
     try:
-        return _bmc(twin, sem, config, depth, timeout_ms, progress, result)
+        with solver_interrupts():
+            return _bmc(twin, sem, config, depth, timeout_ms, progress, result)
     except KeyboardInterrupt:
         if not partial_on_interrupt:
             raise

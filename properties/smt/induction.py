@@ -17,7 +17,7 @@ from typing import Any
 
 import z3
 from wspshare.properties.smt.concrete import decode, evaluator, ghosts
-from wspshare.properties.smt.interrupt import checked
+from wspshare.properties.smt.interrupt import checked, solver_interrupts
 from wspshare.properties.smt.invariants import all_formulas
 from wspshare.properties.smt.state import Bounds, SymState, fresh, value_of
 from wspshare.properties.smt.twin import Twin
@@ -163,7 +163,8 @@ def prove(
     the proof and returns what was decided so far, with ``interrupted`` set."""
     result = ProofResult(twin.b, twin.name)
     try:
-        _prove(twin, result, formulas, actions, timeout_ms, verbose, progress)
+        with solver_interrupts():
+            _prove(twin, result, formulas, actions, timeout_ms, verbose, progress)
     except KeyboardInterrupt:
         if not partial_on_interrupt:
             raise
