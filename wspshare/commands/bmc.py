@@ -14,6 +14,7 @@ import json
 import sys
 
 from wspshare.cli_errors import EXIT_INTERRUPTED
+from wspshare.commands.files import report_stream
 from wspshare.commands.options import add_json, add_progress, progress_mode
 from wspshare.commands.values import whole_number
 from wspshare.progress import Reporter
@@ -100,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
             twin, sem, args.config, args.depth, timeout_ms=1000 * args.timeout,
             progress=progress, partial_on_interrupt=True,
         )  # fmt: skip
-    out = sys.stderr if args.json is not None and args.json.to_stdout else sys.stdout
+    out = report_stream(args.json)
     print(render(result, args.config, args.handles, args.variant), file=out)
     if args.json:
         args.json.write_text(json.dumps(result.__dict__, indent=2, sort_keys=True) + "\n")

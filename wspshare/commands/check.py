@@ -20,7 +20,7 @@ from typing import Any
 
 from wspshare.cli_errors import EXIT_INTERRUPTED, UsageError
 from wspshare.commands import scenario_file
-from wspshare.commands.files import Output, output_file
+from wspshare.commands.files import Output, output_file, report_stream
 from wspshare.commands.options import (
     add_json,
     add_progress,
@@ -193,9 +193,7 @@ def run(args: argparse.Namespace) -> int:
             reporter.update(info, completed=p.states, total=p.max_states)
 
         result: Result = search(args, switches, model, symmetry, report)
-    # With --json - (or another output on standard output) the report goes to stderr, so that
-    # standard output is exactly the requested document.
-    report_to = sys.stderr if stdout_outputs else sys.stdout
+    report_to = report_stream(*stdout_outputs)
     print(header(args.config, switches, model, symmetry), file=report_to)
     print(verdict_table(result), file=report_to)
     print(statistics_line(result), file=report_to)

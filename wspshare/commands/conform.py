@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from wspshare.cli_errors import EXIT_INTERRUPTED, UsageError
+from wspshare.commands.files import report_stream
 from wspshare.commands.options import add_json
 from wspshare.conformance import suite
 from wspshare.conformance.suite import CaseResult
@@ -78,8 +79,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     known = suite.load_known()
     results = suite.run_suite(cases, observations, known, semantics)
-    to_stdout = args.json is not None and args.json.to_stdout
-    out = sys.stderr if to_stdout else sys.stdout
+    out = report_stream(args.json)
     print(render(results, str(observations.get("wine", "no observations recorded"))), file=out)
     if args.json:
         data = {

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 STDIO = "-"
 
@@ -54,6 +55,12 @@ class Output:
 
     def __str__(self) -> str:
         return "standard output" if self.to_stdout else self.path
+
+
+def report_stream(*outputs: Output | None) -> TextIO:
+    """Where a command prints its human report: standard output, unless one of ``outputs``
+    claims it (``--json -`` and the like), so that standard output is exactly that document."""
+    return sys.stderr if any(o is not None and o.to_stdout for o in outputs) else sys.stdout
 
 
 def output_file(suffixes: tuple[str, ...] = ()) -> Callable[[str], Output]:

@@ -7,6 +7,7 @@ import sys
 import textwrap
 
 from wspshare.cli_errors import EXIT_INTERRUPTED, UsageError
+from wspshare.commands.files import report_stream
 from wspshare.commands.options import add_json, add_progress, progress_mode
 from wspshare.commands.values import number
 from wspshare.matrix import COLUMNS, Matrix, run_matrix
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
                 reporter.advance(1)
 
         matrix = run_matrix(variants, columns, args.budget, progress, partial_on_interrupt=True)
-    out = sys.stderr if args.json is not None and args.json.to_stdout else sys.stdout
+    out = report_stream(args.json)
     print(render(matrix, args.markdown), file=out)
     if args.json:
         args.json.write_text(matrix.to_json() + "\n")

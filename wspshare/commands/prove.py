@@ -14,10 +14,9 @@ import argparse
 import json
 import sys
 from dataclasses import asdict
-from typing import TextIO
 
 from wspshare.cli_errors import EXIT_INTERRUPTED, UsageError
-from wspshare.commands.files import Output
+from wspshare.commands.files import Output, report_stream
 from wspshare.commands.options import add_json, add_progress, progress_mode
 from wspshare.commands.values import whole_number
 from wspshare.progress import Reporter
@@ -137,7 +136,7 @@ def run_parametric(args: argparse.Namespace) -> int:
     with Reporter(progress_mode(args), "proving for every size") as reporter:
         reporter.update("lemmas and operations")
         result = prove_parametric(twin_for(args.variant, DEFAULT), timeout_ms=1000 * args.timeout)
-    print(render_parametric(result), file=report_stream(args))
+    print(render_parametric(result), file=report_stream(args.json))
     if args.json:
         write_json(args.json, result)
     return 0 if result.holds else 1
@@ -169,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
             twin, formulas=names, timeout_ms=1000 * args.timeout, progress=progress,
             partial_on_interrupt=True,
         )  # fmt: skip
-    print(render(result, args.variant), file=report_stream(args))
+    print(render(result, args.variant), file=report_stream(args.json))
     if args.json:
         write_json(args.json, result)
     if result.interrupted:
@@ -180,8 +179,3 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_INTERRUPTED
     return 0 if result.holds else 1
-
-
-def report_stream(args: argparse.Namespace) -> TextIO:
-    """Standard output, unless ``--json -`` claims it for the JSON document."""
-    return sys.stderr if args.json is not None and args.json.to_stdout else sys.stdout

@@ -16,6 +16,7 @@ import sys
 from typing import Any, cast
 
 from wspshare.cli_errors import EXIT_INTERRUPTED, UsageError
+from wspshare.commands.files import report_stream
 from wspshare.models.scenario.config import Faults
 from wspshare.models.scenario_data.model import Action, ScenarioModel, ScenarioState
 from wspshare.models.variants import CORRECT
@@ -65,8 +66,7 @@ def run_check(args: argparse.Namespace) -> int:
     )
     from wspshare.commands.check import statistics_line, verdict_table
 
-    to_stdout = args.json is not None and args.json.to_stdout
-    out = sys.stderr if to_stdout else sys.stdout
+    out = report_stream(args.json)
     shape = ", ".join(
         f"{p.name} ({len(p.threads)} thread{'s' if len(p.threads) > 1 else ''})"
         for p in sc.processes

@@ -14,7 +14,7 @@ import sys
 
 from wspshare.cli_errors import EXIT_INTERRUPTED, UsageError
 from wspshare.commands.counterexample import draw_trace
-from wspshare.commands.files import output_file, text_input
+from wspshare.commands.files import output_file, report_stream, text_input
 from wspshare.commands.options import (
     Renamed,
     add_json,
@@ -239,7 +239,7 @@ def many(args: argparse.Namespace, config: SimConfig) -> int:
         args.save_failure.write_lines(dumps(rec) for rec in trace)
     if args.json:
         args.json.write_text(json.dumps(report.to_json(), indent=2) + "\n")
-    out = sys.stderr if args.json is not None and args.json.to_stdout else sys.stdout
+    out = report_stream(args.json)
     print(render_report(report), file=out)
     if report.interrupted:
         print(
