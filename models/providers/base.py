@@ -9,10 +9,17 @@ duplication and close, the calls where IFS and non-IFS providers differ (R4).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable, Hashable, Iterable
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
-from wspshare.models.calls import FD_ALL_EVENTS, KNOWN_OPTIONS, SHUT_RECEIVE, SHUT_SEND, WSPSocket
+from wspshare.models.calls import (
+    FD_ALL_EVENTS,
+    KNOWN_OPTIONS,
+    SHUT_PEER,
+    SHUT_RECEIVE,
+    SHUT_SEND,
+    WSPSocket,
+)
 from wspshare.models.errors import WSAError
 from wspshare.models.params import is_stream, resolve
 from wspshare.models.providers.endpoints import EndpointCalls
@@ -32,6 +39,7 @@ if TYPE_CHECKING:
     from wspshare.models.semantics import Semantics
 
 OK_NONE = Result(WSAError.NO_ERROR, None)
+Rename = Callable[[int], int]  # a permutation of pids, for symmetry reduction
 
 
 class PendingClaim(NamedTuple):
@@ -58,6 +66,11 @@ class Provider(EndpointCalls):
     name = "provider"
     catalog_id = 0
     service_flags1 = 0
+    # Symmetry (``models.scenario.symmetry``) trusts a provider class only when that class
+    # itself says its behaviour never depends on which process is which beyond the pids its
+    # state records (and renames in ``renamed``).  It is read from the class's own namespace,
+    # never inherited, so a subclass (a seeded bug) is untrusted until it says so too.
+    SYMMETRIC: ClassVar[bool] = False
 
     def __init__(self, name: str | None = None, catalog_id: int | None = None) -> None:
         if name is not None:
@@ -79,6 +92,22 @@ class Provider(EndpointCalls):
     def on_process_exit(self, sem: Semantics, w: World, slot: int) -> World:
         """Called after the kernel's rundown of ``slot``: a provider service's cleanup hook."""
         return w
+
+    # --- symmetry: the provider's own state under a renaming of processes ---------------------
+    @classmethod
+    def symmetric(cls) -> bool:
+        """True when this very class declares ``SYMMETRIC`` (see above)."""
+        return bool(cls.__dict__.get("SYMMETRIC", False))
+
+    def renamed(self, state: Hashable, rename: Rename) -> Hashable:
+        """``state`` with every pid it records passed through ``rename``; a provider whose state
+        names no process keeps it as it is."""
+        return state
+
+    def refs_to(self, state: Hashable, pid: int) -> tuple[object, ...]:
+        """What ``state`` records about the process with ``pid``, without the pid itself: part
+        of the key that tells interchangeable targets apart."""
+        return ()
 
     # --- catalog -----------------------------------------------------------------------------
     def protocol_info(self, reserved: int, kind: Kind = TCP_V4) -> ProtocolInfo:
@@ -186,6 +215,8 @@ class Provider(EndpointCalls):
         if sock.shut & SHUT_RECEIVE:
             return w, fail(WSAError.WSAESHUTDOWN)
         if sock.inbox == 0:
+            if sock.shut & SHUT_PEER:  # the peer closed and everything is read: end of stream
+                return w, Result(WSAError.NO_ERROR, 0)
             return w, fail(WSAError.WSAEWOULDBLOCK)
         sock = sock._replace(inbox=sock.inbox - 1)
         return sem.kernel.update_socket(w, index, sock), Result(WSAError.NO_ERROR, 1)

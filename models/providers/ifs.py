@@ -33,6 +33,7 @@ class IfsProvider(Provider):
     name = "ifs"
     catalog_id = 1001
     service_flags1 = XP1_IFS_HANDLES
+    SYMMETRIC = True  # no state of its own: what it shares lives in the handle tables
 
     def socket(self, sem: Semantics, w: World, slot: int, call: WSPSocket) -> tuple[World, Result]:
         error = self.supports(call)

@@ -9,13 +9,13 @@ that closes early closes the socket under the target's feet).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple
 
 from wspshare.models.calls import WSPSocket
 from wspshare.models.errors import WSAError
-from wspshare.models.providers.base import PendingClaim, Provider, kind_of
+from wspshare.models.providers.base import PendingClaim, Provider, Rename, kind_of
 from wspshare.models.records import fast_replace
 from wspshare.models.state import Handle, ProtocolInfo, Result, SocketStatus, World, fail
 
@@ -46,6 +46,7 @@ class NonIfsProvider(Provider):
     name = "non-ifs"
     catalog_id = 1002
     service_flags1 = 0
+    SYMMETRIC = True  # its share records name processes by pid only, renamed below
 
     def __init__(
         self,
@@ -67,6 +68,20 @@ class NonIfsProvider(Provider):
     def pending_claims(self, state: object) -> Iterable[PendingClaim]:
         assert isinstance(state, NonIfsState)
         return (PendingClaim(s.sock, s.target_pid, s.holds_ref) for s in state.shares)
+
+    def renamed(self, state: Hashable, rename: Rename) -> Hashable:
+        """A share record names its target by pid; nothing else here names a process."""
+        assert isinstance(state, NonIfsState)
+        if not state.shares:
+            return state
+        shares = tuple(sh._replace(target_pid=rename(sh.target_pid)) for sh in state.shares)
+        return state._replace(shares=shares)
+
+    def refs_to(self, state: Hashable, pid: int) -> tuple[object, ...]:
+        assert isinstance(state, NonIfsState)
+        return tuple(
+            (sh.token, sh.sock, sh.holds_ref) for sh in state.shares if sh.target_pid == pid
+        )
 
     # --- SPI ---------------------------------------------------------------------------------
     def socket(self, sem: Semantics, w: World, slot: int, call: WSPSocket) -> tuple[World, Result]:

@@ -7,12 +7,14 @@ Two symmetries are used, each sound only for the correct programs and the standa
   permutation ``sigma`` maps behaviours to behaviours.  A target is more than its slot: it is its
   process (slot ``1+k``, pid), its registers, its pipe ``k``, the source's per-target registers
   ``phases/pids/pins/infos[k]``, and every reference to its slot or pid anywhere in the world
-  (``PROCESS`` handles' ``obj``, event registrations' pid, non-IFS share records' ``target_pid``,
-  ``PID_REPLY`` payloads on pipes, strangers that reused its pid).  Pids are data that flow
-  through messages, so the permutation also renames pids: target ``i`` of the representative keeps
-  the pid of slot ``1+i`` (a bijection on the targets' pids; the kernel compares pids only for
-  equality once processes are spawned, so renaming them is invisible to every rule).  Targets are
-  sorted by everything about them except their pid, which is written relative to itself.
+  (``PROCESS`` handles' ``obj``, event registrations' pid, whatever a provider's own state
+  records about a process, which the provider renames itself (``Provider.renamed``, e.g. the
+  non-IFS share records' ``target_pid``), ``PID_REPLY`` payloads on pipes, strangers that
+  reused its pid).  Pids are data that flow through messages, so the permutation also renames
+  pids: target ``i`` of the representative keeps the pid of slot ``1+i`` (a bijection on the
+  targets' pids; the kernel compares pids only for equality once processes are spawned, so
+  renaming them is invisible to every rule).  Targets are sorted by everything about them except
+  their pid, which is written relative to itself.
 * **Interchangeable helper threads.**  Threads ``1..n`` of a process run the same program and
   nothing in the world records a thread's index, so their program counters are sorted.
 
@@ -34,8 +36,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from wspshare.models.kernel import Kernel
-from wspshare.models.providers import IfsProvider, NonIfsProvider
-from wspshare.models.providers.nonifs import NonIfsState
+from wspshare.models.providers.base import Rename
 from wspshare.models.scenario.messages import Channel, Kind, Message
 from wspshare.models.scenario.roles.source import SourceProgram
 from wspshare.models.scenario.roles.stranger import StrangerProgram
@@ -45,11 +46,10 @@ from wspshare.models.state import Handle, HandleKind, Process, ProtocolInfo, Soc
 from wspshare.models.switch import Switch
 
 if TYPE_CHECKING:
+    from wspshare.models.providers import Provider
     from wspshare.models.scenario.model import HandoffModel
 
-_STANDARD_PROVIDERS = (IfsProvider, NonIfsProvider)
 Key = tuple[object, ...]
-Rename = Callable[[int], int]
 
 
 # The fields this module knows how to rename.  A new field may carry a slot, a pid or a target
@@ -92,7 +92,7 @@ def symmetry_sound(model: HandoffModel) -> str | None:
     sem = model.semantics
     if type(sem.kernel) is not Kernel or type(sem.switch) is not Switch:
         return "a kernel or switch variant may depend on slots, pids or thread indices"
-    if any(type(p) not in _STANDARD_PROVIDERS for p in sem.providers):
+    if not all(type(p).symmetric() for p in sem.providers):
         return "a provider variant may key its state by slot, pid or descriptor"
     return None
 
@@ -111,10 +111,11 @@ def canonical(model: HandoffModel, state: HandoffState) -> HandoffState:
         pids = [procs[1 + k].pid for k in range(targets)]
         keys = [_local_key(state, k, pids) for k in range(targets)]
         if len(set(keys)) < targets:  # a tie: look at the world's references to each target too
-            keys = [(key, _world_key(state, k, pids)) for k, key in enumerate(keys)]
+            providers = model.semantics.providers
+            keys = [(key, _world_key(state, k, pids, providers)) for k, key in enumerate(keys)]
         order = sorted(range(targets), key=keys.__getitem__)  # order[new] = old
         if any(old != new for new, old in enumerate(order)):
-            state = _permute(state, order, pids)
+            state = _permute(state, order, pids, model.semantics.providers)
     if model.config.threads >= 3:
         state = state._replace(regs=tuple(_sort_helpers(r) for r in state.regs))
     return state
@@ -149,7 +150,7 @@ def _local_key(s: HandoffState, k: int, pids: list[int]) -> Key:
     )
 
 
-def _world_key(s: HandoffState, k: int, pids: list[int]) -> Key:
+def _world_key(s: HandoffState, k: int, pids: list[int], providers: tuple[Provider, ...]) -> Key:
     """The rest of the world's references to target ``k``'s slot or pid."""
     own = pids[k]
     w = s.world
@@ -163,12 +164,8 @@ def _world_key(s: HandoffState, k: int, pids: list[int]) -> Key:
     events = tuple(
         (i, d, mask) for i, sock in enumerate(w.sockets) for p, d, mask in sock.events if p == own
     )
-    shares = tuple(
-        (sh.token, sh.sock, sh.holds_ref)
-        for st in w.providers
-        if isinstance(st, NonIfsState)
-        for sh in st.shares
-        if sh.target_pid == own
+    shares = tuple(  # each provider says what its own state records about the process
+        p.refs_to(st, own) for p, st in zip(providers, w.providers, strict=True)
     )
     reused = tuple(i for i, p in enumerate(w.procs) if i > slot and p.pid == own)
     io = tuple(
@@ -204,8 +201,11 @@ def _chan_key(chan: Channel, pid: Callable[[int], tuple[int, ...]]) -> Key:
 
 
 # --- applying a permutation ----------------------------------------------------------------------
-def _permute(s: HandoffState, order: list[int], pids: list[int]) -> HandoffState:
-    """Target ``order[i]`` becomes target ``i`` (slot ``1+i``, pipe ``i``, pid ``pids[i]``)."""
+def _permute(
+    s: HandoffState, order: list[int], pids: list[int], providers: tuple[Provider, ...]
+) -> HandoffState:
+    """Target ``order[i]`` becomes target ``i`` (slot ``1+i``, pipe ``i``, pid ``pids[i]``);
+    each provider renames its own state (``Provider.renamed``)."""
     new_of = [0] * len(order)
     for new, old in enumerate(order):
         new_of[old] = new
@@ -220,8 +220,8 @@ def _permute(s: HandoffState, order: list[int], pids: list[int]) -> HandoffState
     for new, old in enumerate(order):
         procs[1 + new] = _rename_proc(w.procs[1 + old], pid_map, slot_map)
     sockets = tuple(_rename_sock(sock, rp) for sock in w.sockets)
-    providers = tuple(_rename_provider(st, rp) for st in w.providers)
-    world = World(tuple(procs), sockets, providers, w.completions)
+    states = tuple(p.renamed(st, rp) for p, st in zip(providers, w.providers, strict=True))
+    world = World(tuple(procs), sockets, states, w.completions)
 
     regs = list(s.regs)
     src = regs[0]
@@ -258,13 +258,6 @@ def _rename_sock(sock: Sock, rp: Rename) -> Sock:
     events = tuple((rp(pid), d, mask) for pid, d, mask in sock.events)
     pending = tuple((op, tag, rp(pid)) for op, tag, pid in sock.pending)
     return sock._replace(events=events, pending=pending)
-
-
-def _rename_provider(state: object, rp: Rename) -> object:
-    if isinstance(state, NonIfsState) and state.shares:
-        shares = tuple(sh._replace(target_pid=rp(sh.target_pid)) for sh in state.shares)
-        return state._replace(shares=shares)
-    return state
 
 
 def _rename_chan(chan: Channel, rp: Rename) -> Channel:
