@@ -146,11 +146,16 @@ class Kernel:
     def duplicate_handle(
         self, w: World, src_slot: int, value: int, dst_slot: int, kind: HandleKind
     ) -> tuple[World, int | WSAError]:
-        """DuplicateHandle: a new entry in the target's table for the same object."""
+        """DuplicateHandle: a new entry in the target's table for the same object.  The copy
+        belongs to the socket's own provider: which entry the switch dispatches the source's
+        handle to (a layer may have taken it over, R16) is Winsock's business, not copied."""
         handle = find_handle(w.procs[src_slot], value)
         if handle is None or not w.procs[dst_slot].alive:
             return w, WSAError.WSAEINVAL
-        return self.add_handle(w, dst_slot, handle.obj, handle.catalog, kind)
+        catalog = handle.catalog
+        if handle.kind is not HandleKind.PROCESS and 0 <= handle.obj < len(w.sockets):
+            catalog = w.sockets[handle.obj].catalog
+        return self.add_handle(w, dst_slot, handle.obj, catalog, kind)
 
     def open_process(self, w: World, slot: int, pid: int) -> tuple[World, int | WSAError]:
         """OpenProcess: a handle to the live process with ``pid``, which pins that pid."""

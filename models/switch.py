@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wspshare.models.errors import WSAError
-from wspshare.models.kernel import Kernel, find_handle
+from wspshare.models.kernel import Kernel, find_handle, replace_at
 from wspshare.models.state import Handle, HandleKind, Result, World, fail
 
 
@@ -59,3 +59,20 @@ class Switch:
         if handle is None or handle.kind is not HandleKind.WPU:
             return w, fail(WSAError.WSAENOTSOCK)
         return self.kernel.close_handle(w, slot, value), Result(WSAError.NO_ERROR, None)
+
+    def take_over_ifs_handle(
+        self, w: World, slot: int, catalog: int, value: int
+    ) -> tuple[World, Result]:
+        """WPUModifyIFSHandle called by a layered provider with its own catalog entry on the
+        IFS handle the next layer gave it: from now on the switch dispatches calls on that
+        handle to this layer instead of the next (R16; the reference page's considerations for
+        layered providers).  Only a descriptor the switch already dispatches can be taken over."""
+        handle = find_handle(w.procs[slot], value)
+        if handle is None or handle.kind is not HandleKind.IFS:
+            return w, fail(WSAError.WSAEINVAL)
+        proc = w.procs[slot]
+        handles = tuple(
+            h._replace(catalog=catalog) if h.value == value else h for h in proc.handles
+        )
+        w = w._replace(procs=replace_at(w.procs, slot, proc._replace(handles=handles)))
+        return w, Result(WSAError.NO_ERROR, value)

@@ -15,6 +15,7 @@ from wspshare.models.scenario import HandoffModel, HandoffState, StrangerRegs, T
 from wspshare.models.state import HandleKind, SocketStatus
 from wspshare.properties.invariants import WORLD_INVARIANTS, Diagnosis
 from wspshare.properties.isolation import ISOLATION_INVARIANTS, ISOLATION_RULES
+from wspshare.properties.layered import layer_invariants
 from wspshare.properties.patterns import pattern_invariants, served_everyone
 from wspshare.properties.profiles import claimed
 
@@ -138,10 +139,11 @@ def _succeeds_or_faulted(model: HandoffModel, s: HandoffState) -> bool:
 
 
 def scenario_invariants(model: HandoffModel) -> dict[str, tuple[str, ScenarioCheck]]:
-    """The scenario invariants of ``model``: the seed's, and those of its sharing pattern,
-    as far as its implementation profile claims them (``properties.profiles``)."""
+    """The scenario invariants of ``model``: the seed's, those of its sharing pattern and of
+    its protocol chain (``properties.layered``), as far as its implementation profile claims
+    them (``properties.profiles``)."""
     profile = model.semantics.profile.name
-    every = {**SCENARIO_INVARIANTS, **pattern_invariants(model)}
+    every = {**SCENARIO_INVARIANTS, **pattern_invariants(model), **layer_invariants(model)}
     return {name: check for name, check in every.items() if claimed(name, profile)}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from wspshare.models.providers import Provider
+from wspshare.models.providers.layered import base_of
 from wspshare.models.semantics import Semantics
 from wspshare.models.state import XP1_IFS_HANDLES, HandleKind, SocketStatus, World
 
@@ -70,7 +71,7 @@ def descriptor_validity(sem: Semantics, w: World) -> Diagnosis:
             sock = w.sockets[h.obj]
             if sock.status is SocketStatus.CLOSED:
                 return f"P{slot} handle {h.value} names closed socket {h.obj}"
-            if sock.catalog != h.catalog:
+            if sock.catalog != h.catalog and base_of(sem.provider(h.catalog)) != sock.catalog:
                 return (
                     f"P{slot} handle {h.value} dispatches to {h.catalog}, socket is {sock.catalog}"
                 )

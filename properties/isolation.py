@@ -14,6 +14,7 @@ and no variant can change that; ``tests/test_rules.py`` pins it down for the sem
 
 from __future__ import annotations
 
+from wspshare.models.providers.layered import handed_to_a_layer
 from wspshare.models.semantics import Semantics
 from wspshare.models.state import World
 from wspshare.properties.invariants import Diagnosis
@@ -31,7 +32,7 @@ def process_isolation(sem: Semantics, w: World) -> Diagnosis:
                 continue
             if handle not in proc.handles:
                 return f"P{slot} reaches socket {handle.obj} via another process's value {value}"
-            if value not in proc.issued:
+            if value not in proc.issued and not handed_to_a_layer(sem, w, proc.pid, value):
                 return f"P{slot} reaches socket {handle.obj} through {value}, never handed to it"
     return None
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 
 from wspshare.models.errors import ModelError
 from wspshare.models.profiles import profile_named
+from wspshare.models.providers.layered import LAYER_KINDS
 from wspshare.models.scenario.patterns import Pattern, pattern_named
 
 PROVIDER_NAMES = ("ifs", "non-ifs", "non-ifs-claim")
@@ -61,6 +62,9 @@ class ScenarioConfig:
     pattern: str = "handoff"
     clients: int = 2
     profile: str = "documented"  # the implementation: models.profiles
+    # Layered providers (R16, ``models.providers.layered``) between the switch and ``provider``,
+    # which is then the base: each ``ifs`` or ``non-ifs``, top first; () runs on the base alone.
+    chain: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         pattern_named(self.pattern)
@@ -72,6 +76,9 @@ class ScenarioConfig:
         if self.threads < 1:
             raise ModelError(f"--threads must be at least 1, got {self.threads}")
         self.faults.validate()
+        for kind in self.chain:
+            if kind not in LAYER_KINDS:
+                raise ModelError(f"a --chain layer is {' or '.join(LAYER_KINDS)}, got {kind!r}")
 
     @property
     def shares(self) -> Pattern:

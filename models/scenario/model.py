@@ -17,6 +17,7 @@ from wspshare.models.kernel import replace_at
 from wspshare.models.profiles import profile_named
 from wspshare.models.protocol import Property
 from wspshare.models.providers import Provider
+from wspshare.models.providers.layered import install_chain, top_of_chain
 from wspshare.models.scenario.actions import (
     Action,
     Arrive,
@@ -83,9 +84,13 @@ class HandoffModel:
         sem = semantics or Semantics()
         if sem.profile.name != self.config.profile:  # the configuration names the implementation
             sem = replace(sem, profile=profile_named(self.config.profile))
+        chain = self.config.chain
+        if chain:  # layered providers over the base (R16); the switch loads the chain's top
+            sem = replace(sem, providers=install_chain(sem.providers, self.config.provider, chain))
         self.semantics = sem
         self.programs = programs or Programs()
-        self.provider: Provider = self.semantics.provider_named(self.config.provider)
+        top = top_of_chain(self.config.provider, chain)
+        self.provider: Provider = self.semantics.provider_named(top)
         self.catalog_id = self.provider.catalog_id
         self.pattern = self.config.shares
         self.source_slot = 0
