@@ -19,6 +19,7 @@ from wspshare.properties.handoff import checkable
 DEFAULT_FANOUT = 2
 LISTENER_CLIENTS = 2  # network clients of the listener configuration
 DATAGRAMS = 2  # datagrams that reach the datagram configuration's socket
+DEFAULT_CHAIN = ("non-ifs",)  # the layered configuration's: one non-IFS layer over the base
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Switches:
     exhaust: int = 0
     variant: str = CORRECT
     profile: str | None = None  # the implementation (models.profiles); None: the config's own
+    chain: tuple[str, ...] | None = None  # layered providers, top first; None: the config's own
 
     @property
     def faults(self) -> Faults:
@@ -56,6 +58,8 @@ class Switches:
             flag = "--" + f.name.replace("_", "-")
             if f.name in ("ack", "pin"):
                 out.append(f"--no-{f.name}")
+            elif f.name == "chain":
+                out.append(f"{flag} {','.join(value)}")
             elif value is True:
                 out.append(flag)
             else:
@@ -87,6 +91,7 @@ class NamedConfig:
             pin=base.pin and switches.pin,
             stranger=base.stranger or switches.stranger,
             profile=switches.profile or base.profile,
+            chain=base.chain if switches.chain is None else switches.chain,
             faults=Faults(*(max(a, b) for a, b in zip(astuple(f), astuple(g), strict=True))),
         )
 
@@ -142,6 +147,13 @@ CONFIGS: dict[str, NamedConfig] = {
             fanout=True,
         ),
         NamedConfig(
+            "layered",
+            "the seed's handoff through layered providers (R16): --chain LAYERS over the base "
+            "--provider (default one non-IFS layer over ifs), --targets K targets (default 1)",
+            lambda _: ScenarioConfig(targets=1, chain=DEFAULT_CHAIN),
+            fanout=True,
+        ),
+        NamedConfig(
             "witness",
             "where --variant NAME's bug is reachable: its provider, threads, stranger and faults",
             _witness,
@@ -182,7 +194,7 @@ def witness_gaps(variant: str, config: ScenarioConfig) -> list[str]:
     witness = variant_named(variant).config()
     gaps = [
         f"{name} {getattr(config, name)} (the witness has {getattr(witness, name)})"
-        for name in ("provider", "targets", "threads")
+        for name in ("provider", "targets", "threads", "chain")
         if getattr(config, name) != getattr(witness, name)
     ]
     gaps += [

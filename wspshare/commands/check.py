@@ -21,6 +21,7 @@ from typing import Any
 from wspshare.cli_errors import EXIT_INTERRUPTED, UsageError
 from wspshare.commands import scenario_file
 from wspshare.commands.files import Output, output_file, report_stream
+from wspshare.commands.layers import add_chain_option
 from wspshare.commands.options import (
     add_json,
     add_progress,
@@ -74,6 +75,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         )  # fmt: skip
     faults.add_argument("--faults", type=budget, default=0, metavar="N", help="every kind, N each")
     p.add_argument("--stranger", action="store_true", help="add a process trying forged infos")
+    add_chain_option(p)
     p.add_argument("--variant", default=CORRECT, help="a seeded bug (see wspshare mutants)")
     search = p.add_argument_group("search")
     search.add_argument(
@@ -144,7 +146,8 @@ def switches_from(args: argparse.Namespace) -> Switches:
     fault = {k: max(getattr(args, k), args.faults) for k in FAULT_KINDS}
     return Switches(
         provider=args.provider, ack=not args.no_ack, pin=not args.no_pin, targets=args.targets,
-        threads=args.threads, stranger=args.stranger, variant=args.variant, **fault,
+        threads=args.threads, stranger=args.stranger, variant=args.variant, chain=args.chain,
+        **fault,
     )  # fmt: skip
 
 
@@ -339,11 +342,17 @@ def outputs(args: argparse.Namespace) -> list[Output]:
     return [getattr(args, n) for n in names if getattr(args, n) is not None]
 
 
+def provider_line(base: str, chain: tuple[str, ...]) -> str:
+    """The base provider, and the layers over it (top first) if any."""
+    return f"{base} , layers {','.join(chain)} over it (top first)" if chain else base
+
+
 def header(name: str, switches: Switches, model: HandoffModel, symmetry: bool) -> str:
     cfg = model.config
     flags = switches.describe() or "(defaults)"
     line = (
-        f"{name}: provider {cfg.provider}, {cfg.targets} target(s), {cfg.threads} thread(s) each, "
+        f"{name}: provider {provider_line(cfg.provider, cfg.chain)}, {cfg.targets} target(s), "
+        f", {cfg.threads} thread(s) each, "
         f"ack {'on' if cfg.ack else 'off'}, pin {'on' if cfg.pin else 'off'}, faults "
         + (
             ", ".join(f"{k}={v}" for k, v in vars(cfg.faults).items() if v)
