@@ -344,7 +344,7 @@ def outputs(args: argparse.Namespace) -> list[Output]:
 
 def provider_line(base: str, chain: tuple[str, ...]) -> str:
     """The base provider, and the layers over it (top first) if any."""
-    return f"{base} , layers {','.join(chain)} over it (top first)" if chain else base
+    return f"{base}, layers {','.join(chain)} over it (top first)" if chain else base
 
 
 def header(name: str, switches: Switches, model: HandoffModel, symmetry: bool) -> str:
@@ -352,7 +352,7 @@ def header(name: str, switches: Switches, model: HandoffModel, symmetry: bool) -
     flags = switches.describe() or "(defaults)"
     line = (
         f"{name}: provider {provider_line(cfg.provider, cfg.chain)}, {cfg.targets} target(s), "
-        f", {cfg.threads} thread(s) each, "
+        f"{cfg.threads} thread(s) each, "
         f"ack {'on' if cfg.ack else 'off'}, pin {'on' if cfg.pin else 'off'}, faults "
         + (
             ", ".join(f"{k}={v}" for k, v in vars(cfg.faults).items() if v)
