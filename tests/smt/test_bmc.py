@@ -35,6 +35,10 @@ DEPTH = 12
 # Small tables keep the unrolling quick; only a bug that needs a pid reuse gets a spare slot.
 SMALL = {"handles": 2, "sockets": 1, "spare": 0}
 NEEDS_SPARE = {"keeps-dead-shares"}
+# Per depth.  keeps-dead-shares' depth 4 (no path yet) takes about a minute of solver time alone,
+# and over the default 300 s on a machine running four other jobs: a timeout there would read as
+# "no path found", which is not what this test is about.
+REPLAY_TIMEOUT_MS = 1_200_000
 
 
 @pytest.mark.parametrize("variant", sorted(SPEC_BUGS | FURTHER_BUGS))
@@ -42,7 +46,7 @@ def test_bmc_path_replays_to_the_same_violation(variant: str) -> None:
     expected = (SPEC_BUGS | FURTHER_BUGS)[variant]
     b = bounds_for("handoff", **{**SMALL, "spare": int(variant in NEEDS_SPARE)})
     sem = semantics_for(variant, b)
-    result = bmc(twin_for(variant, b), sem, "handoff", DEPTH)
+    result = bmc(twin_for(variant, b), sem, "handoff", DEPTH, timeout_ms=REPLAY_TIMEOUT_MS)
     assert result.path is not None and len(result.path) <= DEPTH
     assert expected in result.violated
     replayed = replay(sem, "handoff", result.path)
