@@ -33,6 +33,7 @@ from wspshare.models.scenario.actions import (
     Timeout,
 )
 from wspshare.models.scenario.config import ScenarioConfig
+from wspshare.models.scenario.independence import persistent_set
 from wspshare.models.scenario.messages import Channel, Direction
 from wspshare.models.scenario.roles.common import Outcome
 from wspshare.models.scenario.roles.source import SourceProgram
@@ -173,7 +174,14 @@ class HandoffModel:
         budget = state.budget
         procs = state.world.procs
         actors = [0, *self.target_slots()]
-        running = [s for s in actors if procs[s].alive and state.regs[s].pcs[MAIN] != DONE]
+        # Only a crash or a shortage looks at who is still running: reading every program
+        # counter otherwise would make every step visible to the environment (partial-order
+        # reduction, ``models.scenario.independence``).
+        running = (
+            [s for s in actors if procs[s].alive and state.regs[s].pcs[MAIN] != DONE]
+            if budget[CRASH] or budget[EXHAUST]
+            else []
+        )
         if budget[CRASH]:
             out.extend(Crash(s) for s in running)
         if budget[EXHAUST]:
@@ -283,6 +291,13 @@ class HandoffModel:
 
     def is_fair(self, action: Action) -> bool:
         return isinstance(action, Step | Deliver | Arrive)
+
+    def persistent(
+        self, state: HandoffState, actions: Sequence[Action], successors: Sequence[HandoffState]
+    ) -> list[int] | None:
+        """A smaller persistent set of invisible actions, for partial-order reduction
+        (``models.scenario.independence``), or ``None``."""
+        return persistent_set(self, state, actions, successors)
 
     def representative(self, state: HandoffState) -> HandoffState:
         """Targets and helper threads sorted, when that is sound (``models.scenario.symmetry``)."""

@@ -19,13 +19,14 @@ from __future__ import annotations
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from wspshare.models.protocol import Model
 
 from .fingerprint import Fingerprint, fast_fingerprint
+from .por import Persistent, ample
 from .result import Progress
 
 S = TypeVar("S", bound=Hashable)
@@ -34,6 +35,7 @@ S_contra = TypeVar("S_contra", bound=Hashable, contravariant=True)
 
 Parents = dict[int, tuple[int | None, int]]
 Edge = tuple[int, A, int]  # (action position, action, successor fingerprint)
+Move = tuple[int, A, S, int]  # Move[A, S]: (position, action, successor, its fingerprint)
 
 _CLOCK_EVERY = 512  # expansions between clock reads
 _PROGRESS_SECONDS = 0.2
@@ -61,6 +63,7 @@ class Exploration(Generic[S, A]):
     seconds: float = 0.0
     complete: bool = True  # False when a bound cut the search or the visitor stopped it
     interrupted: bool = False  # Ctrl-C stopped it
+    reduced: int = 0  # states expanded through a persistent set only (partial-order reduction)
 
     def chain(self, key: int) -> tuple[int, list[int]]:
         """The initial-state position and action positions leading to ``key``."""
@@ -94,11 +97,14 @@ def explore(
     record_edges: bool = False,
     progress: Callable[[Progress], None] | None = None,
     partial_on_interrupt: bool = False,
+    persistent: Persistent[S, A] | None = None,
 ) -> Exploration[S, A]:
     """Explore from the initial states, calling ``visitor`` on each new state and expansion.
 
     ``partial_on_interrupt``: Ctrl-C ends the search and returns what it explored, marked
-    ``interrupted`` (for a command that reports partial work); otherwise it propagates."""
+    ``interrupted`` (for a command that reports partial work); otherwise it propagates.
+    ``persistent``: partial-order reduction (``por``); ``transitions`` then counts the
+    transitions taken, and a state's enabled actions are still all counted for deadlocks."""
     key_of: Callable[[S], int] = fingerprint
     if symmetry:
         representative = model.representative
@@ -122,7 +128,7 @@ def explore(
     pop = frontier.pop if depth_first else frontier.popleft
     try:
         _search(model, visitor, result, frontier, pop, start, max_states, max_depth,
-                max_seconds, record_edges, progress)  # fmt: skip
+                max_seconds, record_edges, progress, persistent)  # fmt: skip
     except KeyboardInterrupt:
         if not partial_on_interrupt:
             raise
@@ -158,6 +164,7 @@ def _search(
     max_seconds: float | None,
     record_edges: bool,
     progress: Callable[[Progress], None] | None,
+    persistent: Persistent[S, A] | None = None,
 ) -> None:
     """The search loop proper: expand frontier states until the frontier is empty, a bound
     is hit or the visitor stops it."""
@@ -192,12 +199,17 @@ def _search(
             result.complete = False
             continue
         edges: list[Edge[A]] = []
-        enabled = 0
+        if persistent is None:
+            moves: Iterable[Move[A, S]] = _moves(actions(state), next_state, state, key_of)
+            enabled = -1  # counted as the moves are made
+        else:
+            moves, enabled = _reduced(persistent, state, actions, next_state, key_of, parents)
+            if len(moves) < enabled:
+                result.reduced += 1
+        taken = 0
         stop = False
-        for position, action in enumerate(actions(state)):
-            enabled += 1
-            successor = next_state(state, action)
-            succ_key = key_of(successor)
+        for position, action, successor, succ_key in moves:
+            taken += 1
             if record_edges:
                 edges.append((position, action, succ_key))
             if succ_key in parents:
@@ -212,10 +224,39 @@ def _search(
             if visitor.visit(succ_key, successor, depth + 1):
                 stop = True
                 break
-        result.transitions += enabled
+        if enabled < 0:
+            enabled = taken
+        result.transitions += taken
         if stop:
             result.complete = False
             break
         if visitor.expanded(key, state, enabled, edges, depth):
             result.complete = False
             break
+
+
+def _moves(
+    actions: Iterable[A], next_state: Callable[[S, A], S], state: S, key_of: Callable[[S], int]
+) -> Iterator[Move[A, S]]:
+    """Every enabled action with its successor and the successor's key, one at a time (so a
+    visitor that stops the search spares the rest)."""
+    for position, action in enumerate(actions):
+        successor = next_state(state, action)
+        yield position, action, successor, key_of(successor)
+
+
+def _reduced(
+    persistent: Persistent[S, A],
+    state: S,
+    actions: Callable[[S], Iterable[A]],
+    next_state: Callable[[S, A], S],
+    key_of: Callable[[S], int],
+    parents: Parents,
+) -> tuple[list[Move[A, S]], int]:
+    """The moves through the ample set (``por.ample``) and the number of enabled actions."""
+    acts = list(actions(state))
+    successors = [next_state(state, action) for action in acts]
+    keys = [key_of(successor) for successor in successors]
+    chosen = ample(persistent, state, acts, successors, keys, parents.__contains__)
+    positions: Iterable[int] = range(len(acts)) if chosen is None else chosen
+    return [(i, acts[i], successors[i], keys[i]) for i in positions], len(acts)

@@ -84,6 +84,8 @@ class Statistics:
     bytes_per_state: (
         float  # estimated size of the visited-state store per state (no liveness graph)
     )
+    por: bool = False  # partial-order reduction was applied
+    reduced: int = 0  # states expanded through a persistent set rather than every action
 
     @property
     def states_per_second(self) -> float:

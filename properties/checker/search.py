@@ -17,6 +17,7 @@ from .explore import Edge, Exploration, explore
 from .fingerprint import Fingerprint, fast_fingerprint
 from .liveness import Lasso, LivenessGraph
 from .path import Path, replay
+from .por import Persistent, reducer
 from .random_walk import random_walks
 from .result import CheckResult, Progress, PropertyResult, Statistics, Verdict
 
@@ -126,6 +127,7 @@ def check(
     progress: Callable[[Progress], None] | None = None,
     partial_on_interrupt: bool = False,
     workers: int = 1,
+    por: bool = True,
 ) -> CheckResult[S, A]:
     """Check every property of ``model`` and look for deadlocks.
 
@@ -143,6 +145,10 @@ def check(
     ``workers`` above one splits a breadth-first search over that many forked processes
     (``split.parallel_check``): the same result, sooner on a big state space; the bounds then act
     on whole levels, and ``max_states`` and ``stop_early`` are not offered.
+    ``por``: partial-order reduction (``por``) where the model offers persistent sets, in a
+    one-process breadth- or depth-first search that checks no EVENTUALLY property (the
+    reduction keeps safety verdicts and deadlocks, not liveness under fairness); its paths may
+    be longer than the shortest ones, which ``por=False`` gives.
     """
     if strategy == "random":
         return random_walks(
@@ -171,11 +177,12 @@ def check(
         model, properties, liveness, stop_early, max_deadlock_paths, stop_at_first,
         strategy == "bfs",
     )  # fmt: skip
+    persistent: Persistent[S, A] | None = reducer(model) if por and liveness is None else None
     run = explore(
         model, recorder, depth_first=strategy == "dfs", symmetry=symmetry, fingerprint=fingerprint,
         max_states=max_states, max_depth=max_depth, max_seconds=max_seconds,
         record_edges=liveness is not None, progress=progress,
-        partial_on_interrupt=partial_on_interrupt,
+        partial_on_interrupt=partial_on_interrupt, persistent=persistent,
     )  # fmt: skip
     if liveness is not None:
         liveness.initial = {k: pos for k, (parent, pos) in run.parents.items() if parent is None}
@@ -200,7 +207,7 @@ def check(
     deadlocks = tuple(_path_to(model, run, key) for key in recorder.deadlocks)
     stats = Statistics(
         strategy, len(run.parents), run.transitions, run.max_depth, time.monotonic() - start,
-        run.bytes_per_state(),
+        run.bytes_per_state(), persistent is not None, run.reduced,
     )  # fmt: skip
     return CheckResult(
         tuple(results), deadlocks, recorder.deadlock_count, stats, run.complete,

@@ -110,6 +110,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="explore every state, not one per class of interchangeable targets and threads",
     )  # fmt: skip
     search.add_argument(
+        "--no-por", action="store_true",
+        help="no partial-order reduction: expand every action of every state (paths are then "
+        "the shortest of all, not of the reduced graph)",
+    )  # fmt: skip
+    search.add_argument(
         "--all", action="store_true",
         help="keep going after the first violation until every property is decided (bfs, dfs)",
     )  # fmt: skip
@@ -276,6 +281,7 @@ def search(
             model, strategy=args.strategy, symmetry=symmetry, max_states=args.max_states,
             max_depth=args.depth, max_seconds=args.max_seconds, walks=args.walks, seed=args.seed,
             progress=report, partial_on_interrupt=True, stop_at_first=not args.all,
+            por=not args.no_por,
         )  # fmt: skip
     from wspshare.properties.checker.checkpoint import Checkpoint, load
     from wspshare.properties.checker.split import parallel_check
@@ -393,9 +399,12 @@ def statistics_line(result: Result) -> str:
         if result.stopped
         else "incomplete (a bound cut the search)"
     )
+    # Said only when the reduction left something out, so a search it cannot shorten reads
+    # the same with and without it (and the same as a split search, which does not reduce).
+    reduced = f"; partial-order reduction at {s.reduced} states" if s.reduced else ""
     return (
         f"{s.strategy}: {s.states} states, {s.transitions} transitions, depth {s.max_depth}, "
-        f"{complete}; deadlocks: {result.deadlock_count}"
+        f"{complete}; deadlocks: {result.deadlock_count}{reduced}"
     )
 
 
