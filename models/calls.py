@@ -190,6 +190,7 @@ FD_ALL_EVENTS = 0x3FF
 
 SD_RECEIVE, SD_SEND, SD_BOTH = 0, 1, 2  # WSPShutdown's ``how``
 SHUT_RECEIVE, SHUT_SEND = 1, 2  # the bits of ``Sock.shut``
+SHUT_PEER = 4  # ``Sock.shut``: the peer has closed (or shut down its sending side), FD_CLOSE
 SHUT_BITS = {SD_RECEIVE: SHUT_RECEIVE, SD_SEND: SHUT_SEND, SD_BOTH: SHUT_RECEIVE | SHUT_SEND}
 MAX_BACKLOG = 2  # the model's SOMAXCONN: a larger backlog is cut to it, as listen's page allows
 EPHEMERAL_PORT = 49152  # WSPBind to port 0 takes the lowest free port from here

@@ -16,17 +16,20 @@ issued it (WSPRecv's page: the operation is on the socket; R6: all socket state 
   arrives; a completion is a packet (port, key, tag, error) in ``World.completions``.
 
 A network event is delivered to the one registration R8 keeps, whichever descriptor made it:
-``FD_ACCEPT`` when a connection arrives, ``FD_READ`` when a datagram does: ``Sock.signalled``
-holds what the current registration (``Sock.events``, at most one) has been sent, and a new
-registration starts with nothing delivered.
-The peer never closes in this model, so ``FD_CLOSE`` is never signalled.
+``FD_ACCEPT`` when a connection arrives, ``FD_READ`` when a datagram does, ``FD_CLOSE`` when the
+peer of a connected stream socket closes or shuts down its sending side (the WSAEventSelect and
+WSAAsyncSelect pages: FD_CLOSE is recorded when the close indication arrives from the remote
+end, not for the local application's own close): ``Sock.signalled`` holds what the current
+registration (``Sock.events``, at most one) has been sent, and a new registration starts with
+nothing delivered.  Conditions already present when a registration is made are not re-delivered
+(the pages' "persistence" of network events is beyond the model).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from wspshare.models.calls import FD_ACCEPT, FD_READ, WSPAccept, WSPRecv
+from wspshare.models.calls import FD_ACCEPT, FD_CLOSE, FD_READ, WSPAccept, WSPRecv
 from wspshare.models.errors import WSAError
 from wspshare.models.params import is_stream
 from wspshare.models.state import Result, Sock, SocketStatus, World, fail
@@ -110,6 +113,20 @@ def arrived(sem: Semantics, w: World, index: int, provider: Provider | None) -> 
         return post(w1, sock, tag, WSAError.NO_ERROR)
     taken = provider.take_datagram(sock)._replace(pending=rest)
     return post(_set(w, index, taken), sock, tag, WSAError.NO_ERROR)
+
+
+def peer_closed(w: World, index: int) -> World:
+    """The peer of socket ``index`` closed: FD_CLOSE to the registration, and every pending
+    receive completes (with end of stream, no error), as a read would now return at once."""
+    w = signal(w, index, FD_CLOSE)
+    sock = w.sockets[index]
+    done = [p for p in sock.pending if p[0] == RECV]
+    if not done:
+        return w
+    w = _set(w, index, sock._replace(pending=tuple(p for p in sock.pending if p[0] != RECV)))
+    for _, tag, _ in done:
+        w = post(w, sock, tag, WSAError.NO_ERROR)
+    return w
 
 
 def _abort(w: World, index: int, whose: object) -> World:

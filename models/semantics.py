@@ -14,6 +14,7 @@ from typing import Any
 
 from wspshare.models import overlapped
 from wspshare.models.calls import (
+    SHUT_PEER,
     Call,
     WSPAccept,
     WSPBind,
@@ -297,6 +298,20 @@ class Semantics:
                 w = self.kernel.update_socket(w, index, sock)
                 return overlapped.arrived(self, w, index, self.provider(sock.catalog)), True
         return w, False
+
+    def peer_closes(self, w: World, index: int) -> tuple[World, bool]:
+        """The remote end of connected stream socket ``index`` closes, or shuts down its
+        sending side: the socket records it (``SHUT_PEER``), FD_CLOSE reaches the one
+        registration (R8), a pending receive completes, and a receive once the data is read
+        returns end of stream (0).  False when there is no such peer (or it closed already)."""
+        if not _is_int(index) or not 0 <= index < len(w.sockets):
+            return w, False
+        sock = w.sockets[index]
+        connected = sock.status is SocketStatus.CONNECTED and is_stream(sock.kind)
+        if not connected or sock.shut & SHUT_PEER:
+            return w, False
+        w = self.kernel.update_socket(w, index, sock._replace(shut=sock.shut | SHUT_PEER))
+        return overlapped.peer_closed(w, index), True
 
     # --- ghost bookkeeping for the properties -------------------------------------------------
     def issue(self, w: World, slot: int, value: int) -> World:

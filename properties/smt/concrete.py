@@ -16,20 +16,34 @@ from typing import Any
 import z3
 from wspshare.models.calls import (
     Call,
+    WSPAccept,
+    WSPBind,
     WSPCloseSocket,
     WSPConnect,
     WSPDuplicateSocket,
     WSPEventSelect,
     WSPGetSockOpt,
+    WSPListen,
     WSPRecv,
+    WSPRecvFrom,
     WSPSend,
+    WSPSendTo,
     WSPSetSockOpt,
+    WSPShutdown,
     WSPSocket,
 )
 from wspshare.models.params import substitute
 from wspshare.models.providers import NonIfsState
 from wspshare.models.providers.base import kind_of
-from wspshare.models.state import TCP_V4, Sock, SocketStatus, World
+from wspshare.models.state import (
+    IPPROTO_TCP,
+    IPPROTO_UDP,
+    SOCK_STREAM,
+    TCP_V4,
+    Sock,
+    SocketStatus,
+    World,
+)
 from wspshare.properties.smt.state import (
     NONIFS_CATALOGS,
     OPTIONS,
@@ -45,15 +59,26 @@ SEED_SOCKET_TAIL = Sock(0, 0, SocketStatus.CREATED, (), (), 0, 0, (0, 0))[8:]
 
 
 def fits(w: World, b: Bounds, catalogs: tuple[int, ...]) -> bool:
-    """Whether the twin at bounds ``b`` can hold ``w`` (its sockets are the seed's kind only:
-    unbound IPv4 TCP sockets with nothing queued, R12 and R15 beyond its reach)."""
+    """Whether the twin at bounds ``b`` can hold ``w``.  Without queue cells its sockets are the
+    seed's kind only (unbound IPv4 TCP sockets with nothing queued, R12 and R15 beyond its
+    reach); with them, any socket whose queue and taken ghost fit, with nothing overlapped
+    (R14 is not encoded)."""
     if len(w.procs) > b.procs or len(w.sockets) > b.sockets:
         return False
-    if any(s[8:] != SEED_SOCKET_TAIL for s in w.sockets):
+    if not b.queue and any(s[8:] != SEED_SOCKET_TAIL for s in w.sockets):
+        return False
+    if b.queue and not all(endpoint_fits(s, b) for s in w.sockets):
+        return False
+    if w.completions:
         return False
     if any(p.threads > b.threads for p in w.procs):
         return False
     return all(len(shares_of(w, catalogs, c)) <= b.shares for c in NONIFS_CATALOGS)
+
+
+def endpoint_fits(s: Sock, b: Bounds) -> bool:
+    overlapped = s.pending or s.completion != (0, 0)
+    return not overlapped and len(s.queue) <= b.queue and len(s.taken) <= b.queue
 
 
 def shares_of(w: World, catalogs: tuple[int, ...], cat: int) -> tuple[Any, ...]:
@@ -152,7 +177,34 @@ def encode(w: World, b: Bounds, catalogs: tuple[int, ...]) -> SymState:
         shares=tuple(share_tables),
         stranger=bv(False),
         reclaimed=bv(False),
+        **encode_endpoints(socks, b),
     )
+
+
+def encode_endpoints(socks: list[Sock], b: Bounds) -> dict[str, Any]:
+    """The endpoint fields of ``socks`` (none without queue cells); padding is 0."""
+    if not b.queue:
+        return {}
+    iv = z3.IntVal
+    pad = Sock(0, 0, SocketStatus.CREATED, (), (), 0, 0, (0, 0), (0, 0, 0))
+    rows = [*socks, *[pad] * (b.sockets - len(socks))]
+
+    def cells(items: tuple[int, ...]) -> list[Any]:
+        return [iv(x) for x in (*items, *[0] * (b.queue - len(items)))]
+
+    return {
+        "family": [iv(s.kind[0]) for s in rows],
+        "stype": [iv(s.kind[1]) for s in rows],
+        "port": [iv(s.port) for s in rows],
+        "backlog": [iv(s.backlog) for s in rows],
+        "qlen": [iv(len(s.queue)) for s in rows],
+        "queue": [cells(s.queue) for s in rows],
+        "ntaken": [iv(len(s.taken)) for s in rows],
+        "taken": [cells(s.taken) for s in rows],
+        "origin": [iv(s.origin) for s in rows],
+        "shut": [iv(s.shut) for s in rows],
+        "signalled": [iv(s.signalled) for s in rows],
+    }
 
 
 def intended_slot(w: World, pid: int) -> int:
@@ -211,6 +263,7 @@ def decode(ev: Callable[[Any], Any], s: SymState, b: Bounds, keys: tuple[int, ..
                 ev(s.sent[k]),
                 ev(s.inbox[k]),
                 (ev(s.last_opt[k]), ev(s.last_val[k])),
+                *decode_endpoint(ev, s, b, k),
             )
         )
     shares = []
@@ -222,6 +275,25 @@ def decode(ev: Callable[[Any], Any], s: SymState, b: Bounds, keys: tuple[int, ..
         )
         shares.append((ev(sh.next_token), tuple(rows)))
     return {"nprocs": n, "procs": procs, "nsocks": m, "sockets": sockets, "shares": shares}
+
+
+def decode_endpoint(ev: Callable[[Any], Any], s: SymState, b: Bounds, k: int) -> tuple[Any, ...]:
+    """Socket ``k``'s endpoint fields as ``Sock`` holds them (nothing without queue cells)."""
+    if not b.queue:
+        return ()
+    stype = ev(s.stype[k])
+    kind = (ev(s.family[k]), stype, IPPROTO_TCP if stype == SOCK_STREAM else IPPROTO_UDP)
+    qlen, ntaken = ev(s.qlen[k]), ev(s.ntaken[k])
+    return (
+        kind,
+        ev(s.port[k]),
+        ev(s.backlog[k]),
+        tuple(ev(s.queue[k][c]) for c in range(min(max(qlen, 0), b.queue))),
+        tuple(ev(s.taken[k][c]) for c in range(min(max(ntaken, 0), b.queue))),
+        ev(s.origin[k]),
+        ev(s.shut[k]),
+        ev(s.signalled[k]),
+    )
 
 
 def ghosts(ev: Callable[[Any], Any], s: SymState, b: Bounds) -> Decoded:
@@ -265,6 +337,14 @@ def twin_call(call: Call, slot: int, thread: int) -> tuple[str, dict[str, int]]:
         return "WSPEventSelect", {**base, "s": call.s, "mask": call.mask}
     if isinstance(call, WSPDuplicateSocket):
         return "WSPDuplicateSocket", {**base, "s": call.s, "pid": call.pid}
-    simple = (WSPConnect, WSPSend, WSPRecv, WSPCloseSocket)
+    if isinstance(call, WSPBind | WSPSendTo):
+        return type(call).__name__, {**base, "s": call.s, "port": call.port}
+    if isinstance(call, WSPListen):
+        return "WSPListen", {**base, "s": call.s, "backlog": call.backlog}
+    if isinstance(call, WSPShutdown):
+        return "WSPShutdown", {**base, "s": call.s, "how": call.how}
+    if isinstance(call, WSPRecv | WSPAccept) and call.overlapped:
+        raise ValueError(f"{call}: overlapped operations are not encoded in the twin (R14)")
+    simple = (WSPConnect, WSPSend, WSPRecv, WSPCloseSocket, WSPAccept, WSPRecvFrom)
     assert isinstance(call, simple)
     return type(call).__name__, {**base, "s": call.s}

@@ -14,24 +14,43 @@ from collections.abc import Iterator
 from typing import Any
 
 import z3
-from wspshare.models.calls import FD_ALL_EVENTS, FD_READ, KNOWN_OPTIONS
+from wspshare.models.calls import (
+    FD_ALL_EVENTS,
+    FD_READ,
+    KNOWN_OPTIONS,
+    WSPBind,
+    WSPListen,
+    WSPSocket,
+)
 from wspshare.models.errors import WSAError
 from wspshare.models.semantics import Semantics
-from wspshare.models.state import AF_INET, SOCK_STREAM, ProtocolInfo, Result, World
+from wspshare.models.state import (
+    AF_INET,
+    FROM_PROTOCOL_INFO,
+    SOCK_DGRAM,
+    SOCK_STREAM,
+    ProtocolInfo,
+    Result,
+    World,
+)
 from wspshare.properties.smt.concrete import decode, encode, evaluator, fits, twin_call
 from wspshare.properties.smt.twin import Twin
 from wspshare.properties.stateful.driver import Driver, PropertyViolation
 from wspshare.properties.stateful.ops import (
     CALL_NAMES,
     CATALOGS,
+    ENDPOINT_CALLS,
     MAKING_CALLS,
+    PORTS,
     RAW_VALUES,
     CallOp,
     DescPick,
     ExitOp,
     InfoPick,
     InjectOp,
+    NetOp,
     Op,
+    PeerOp,
     PidPick,
     SpawnOp,
 )
@@ -51,6 +70,19 @@ def python_step(
     if isinstance(op, InjectOp):
         w2 = sem.inject_failure(w, op.slot, op.error) if op.slot < len(w.procs) else w
         return w2, None, "InjectFailure", {"slot": op.slot, "error": int(op.error)}
+    if isinstance(op, NetOp):
+        arrive = sem.datagram_arrives if op.datagram else sem.client_connects
+        w2, queued = arrive(w, op.port, op.ident)
+        name = "DatagramArrives" if op.datagram else "ClientConnects"
+        return (
+            w2,
+            Result(WSAError.NO_ERROR, int(queued)),
+            name,
+            {"port": op.port, "ident": op.ident},
+        )
+    if isinstance(op, PeerOp):
+        w2, closed = sem.peer_closes(w, op.nth)
+        return w2, Result(WSAError.NO_ERROR, int(closed)), "PeerCloses", {"sock": op.nth}
     assert isinstance(op, SpawnOp)
     procs = w.procs
     pid = None
@@ -95,13 +127,25 @@ def compare(twin: Twin, sem: Semantics, w: World, op: Op, infos: list[ProtocolIn
 
 # Calls that make descriptors or infos come up twice as often, so later calls have some to use.
 CALLS = (*CALL_NAMES, *MAKING_CALLS)
+# The endpoint calls the twin encodes (not the overlapped ones, R14); creation of any kind and
+# binding come up twice as often, so that listening and datagram sockets exist to be used.
+TWIN_ENDPOINT_CALLS = tuple(c for c in ENDPOINT_CALLS if not c.endswith("Overlapped"))
+ENDPOINT_MIX = (*TWIN_ENDPOINT_CALLS, "WSPSocketKind", "WSPBind", "WSPListen")
+LISTEN_PORT, DATAGRAM_PORT = 80, 81  # where ``endpoint_setup`` binds; the network aims there
+NET_PORTS = (LISTEN_PORT, LISTEN_PORT, DATAGRAM_PORT, DATAGRAM_PORT, 49152, 0)
+KINDS = ((-1, -1, -1), (0, 2, 0), (23, 2, 17), (23, 1, 6), (2, 2, 0), (6, 1, 6), (2, 3, 0))
 
 
-def random_op(rng: random.Random, w: World) -> Op:
+def random_op(rng: random.Random, w: World, endpoints: bool = False) -> Op:
     """Mostly well-aimed ops (live callers, their own descriptors, real pids and infos), so that
-    the successful paths are compared as often as the error paths."""
+    the successful paths are compared as often as the error paths.  With ``endpoints``, about
+    half are the calls beyond the seed and the network's arrivals and closes."""
     live = [i for i, p in enumerate(w.procs) if p.alive] or [0]
     roll = rng.random()
+    if endpoints and roll < 0.5:
+        return endpoint_op(rng, live)
+    if endpoints:
+        roll = rng.random()
     if roll < 0.06:
         return SpawnOp(rng.randint(1, 2), rng.choice([-1, *range(len(w.procs))]))
     if roll < 0.11:
@@ -133,6 +177,43 @@ def random_op(rng: random.Random, w: World) -> Op:
     )
 
 
+def endpoint_op(rng: random.Random, live: list[int]) -> Op:
+    """A network event or an endpoint call, well aimed nine times in ten."""
+    roll = rng.random()
+    if roll < 0.12:
+        return NetOp(rng.random() < 0.5, rng.choice(NET_PORTS), rng.randint(1, 9))
+    if roll < 0.17:
+        return PeerOp(rng.randint(0, 3))
+    slot = rng.choice(live) if rng.random() < 0.9 else rng.randint(0, 4)
+    thread = 0 if rng.random() < 0.9 else rng.choice((-1, 2))
+    source = rng.choice(("own", "own", "own", "own", "foreign", "stale", "raw"))
+    return CallOp(
+        slot,
+        thread,
+        rng.choice(ENDPOINT_MIX),
+        DescPick(source, rng.randint(0, 7), rng.choice(RAW_VALUES)),
+        InfoPick("made", 0, CATALOGS[0], 0, AF_INET, SOCK_STREAM),
+        PidPick(0, 0),
+        rng.choice((*CATALOGS, CATALOGS[0], 0)),
+        0,
+        rng.choice((*PORTS, 49152, 1, 2, 3, 5)),  # a port, a backlog or a shutdown's ``how``
+        rng.choice(KINDS),
+    )
+
+
+def endpoint_setup(rng: random.Random, d: Driver) -> None:
+    """Process 0 makes a listening stream socket or a bound datagram socket of a random provider,
+    so that random histories go on to accept connections and read datagrams (a random history
+    seldom builds that pipeline itself)."""
+    stream = rng.random() < 0.5
+    kind = (FROM_PROTOCOL_INFO,) * 3 if stream else (AF_INET, SOCK_DGRAM, 0)
+    s = d.call(0, 0, WSPSocket(rng.choice(CATALOGS), None, *kind)).value
+    assert isinstance(s, int)
+    d.call(0, 0, WSPBind(s, LISTEN_PORT if stream else DATAGRAM_PORT))
+    if stream:
+        d.call(0, 0, WSPListen(s, rng.choice((1, 2))))
+
+
 def random_pairs(
     sem: Semantics, twin: Twin, count: int, seed: int, history: int = 30
 ) -> Iterator[tuple[World, list[ProtocolInfo], Op]]:
@@ -142,10 +223,13 @@ def random_pairs(
     catalogs = tuple(p.catalog_id for p in sem.providers)
     for _ in range(count):
         d = Driver.start(sem, (2, 2))
+        if twin.endpoints and rng.random() < 0.7:
+            with contextlib.suppress(PropertyViolation):
+                endpoint_setup(rng, d)
         for _ in range(rng.randint(0, history)):
             before, infos = d.world, list(d.infos)
             with contextlib.suppress(PropertyViolation):  # a bug's world is still a world
-                d.apply(random_op(rng, d.world))
+                d.apply(random_op(rng, d.world, twin.endpoints))
             if not fits(d.world, twin.b, catalogs):
                 d.world, d.infos = before, infos
-        yield d.world, list(d.infos), random_op(rng, d.world)
+        yield d.world, list(d.infos), random_op(rng, d.world, twin.endpoints)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import z3
+from wspshare.properties.smt.outcome import View
 from wspshare.properties.smt.state import (
     CLOSED,
     HOLDS_AT_DUPLICATE,
@@ -28,7 +29,7 @@ from wspshare.properties.smt.state import (
     pick,
     value_of,
 )
-from wspshare.properties.smt.twin import Twin, View
+from wspshare.properties.smt.twin import Twin
 
 Formula = Callable[[Twin, SymState], Any]
 

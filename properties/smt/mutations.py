@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 import z3
+from wspshare.properties.smt.outcome import Outcome, View
 from wspshare.properties.smt.state import IFS_CATALOG, PENDING, SymState, pick, put
-from wspshare.properties.smt.twin import Outcome, Twin, View
+from wspshare.properties.smt.twin import Twin
 
 OWN_DESCRIPTOR_BASE = 0x10000
 

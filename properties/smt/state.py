@@ -7,17 +7,22 @@ a set; the Python tuple is sorted by token, the twin keeps them in any cell).  G
 ``issued`` (as in ``Process.issued``; ``issued_out`` flags a value outside the table), and per
 share the slot the record was made for (``intended``) and, per world, whether a claim ever went
 to a stranger or a share was claimed twice (``stranger``, ``reclaimed``).
+
+The state the calls beyond the seed need (R12, R15: a socket's kind, port, backlog, connection or
+datagram queue, shutdown bits, delivered network events) exists only when ``Bounds.queue`` is
+positive; otherwise those fields are empty lists, so the seed's proofs build the very same terms
+as before they existed (``properties.smt.endpoints``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import z3
 
 PENDING, IFS, WPU, PROCESS = 0, 1, 2, 3  # models.state.HandleKind
-CREATED, CONNECTED, CLOSED = 0, 1, 2  # models.state.SocketStatus
+CREATED, CONNECTED, CLOSED, LISTENING = 0, 1, 2, 3  # models.state.SocketStatus
 IFS_CATALOG = 1001
 NONIFS_CATALOGS = (1002, 1003)
 HOLDS_AT_DUPLICATE = {1002: True, 1003: False}  # M4: when the provider takes its reference
@@ -31,12 +36,14 @@ class Bounds:
     handles: int = 8
     sockets: int = 2
     shares: int = 2
+    queue: int = 0  # cells of each socket's queue and taken ghost; 0: no endpoint calls
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"{self.procs} processes x {self.threads} threads, {self.handles} handle values, "
             f"{self.sockets} sockets, {self.shares} shares per non-IFS provider"
         )
+        return text + (f", {self.queue} queue cells per socket" if self.queue else "")
 
 
 def value_of(j: int) -> int:
@@ -87,6 +94,19 @@ class SymState:
     shares: tuple[Shares, ...]  # one per NONIFS_CATALOGS entry
     stranger: Any  # ghost: a share was claimed by a process it was not made for
     reclaimed: Any  # ghost: a share yielded a second descriptor (R2)
+    # Beyond the seed, per socket (``Sock``'s fields of the same names); empty when the bounds
+    # have no queue.  The protocol is the type's one (``models.params``), so it is not stored.
+    family: list[Any] = field(default_factory=list)
+    stype: list[Any] = field(default_factory=list)
+    port: list[Any] = field(default_factory=list)
+    backlog: list[Any] = field(default_factory=list)
+    qlen: list[Any] = field(default_factory=list)
+    queue: list[list[Any]] = field(default_factory=list)  # cells 0..qlen-1 are the queue
+    ntaken: list[Any] = field(default_factory=list)
+    taken: list[list[Any]] = field(default_factory=list)  # ghost: what was taken off the queue
+    origin: list[Any] = field(default_factory=list)
+    shut: list[Any] = field(default_factory=list)
+    signalled: list[Any] = field(default_factory=list)
 
     def with_(self, **changes: Any) -> SymState:
         return replace(self, **changes)
@@ -151,7 +171,25 @@ def fresh(b: Bounds, tag: str) -> SymState:
         shares=shares,
         stranger=z3.Bool(f"stranger_{tag}"),
         reclaimed=z3.Bool(f"reclaimed_{tag}"),
+        **endpoint_fields(b, tag),
     )
+
+
+def endpoint_fields(b: Bounds, tag: str) -> dict[str, Any]:
+    """The free variables of the endpoint state (none when ``b.queue`` is 0)."""
+    n = b.sockets if b.queue else 0
+
+    def ints(name: str) -> list[Any]:
+        return [z3.Int(f"{name}_{tag}_{k}") for k in range(n)]
+
+    def cells(name: str) -> list[list[Any]]:
+        return [[z3.Int(f"{name}_{tag}_{k}_{c}") for c in range(b.queue)] for k in range(n)]
+
+    names = ("family", "stype", "port", "backlog", "qlen", "ntaken", "origin", "shut")
+    out: dict[str, Any] = {name: ints(name) for name in names}
+    out["signalled"] = ints("signalled")
+    out["queue"], out["taken"] = cells("queue"), cells("taken")
+    return out
 
 
 def ite(c: Any, a: Any, b: Any) -> Any:

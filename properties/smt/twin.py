@@ -17,10 +17,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any, NamedTuple
+from typing import Any
 
 import z3
+from wspshare.models.calls import SHUT_PEER, SHUT_RECEIVE, SHUT_SEND
 from wspshare.models.errors import WSAError as E
+from wspshare.properties.smt.endpoints import EndpointCalls, has_bit
+from wspshare.properties.smt.outcome import Outcome, View, err, merge, ok
 from wspshare.properties.smt.state import (
     CLOSED,
     CONNECTED,
@@ -28,6 +31,7 @@ from wspshare.properties.smt.state import (
     HOLDS_AT_DUPLICATE,
     IFS,
     IFS_CATALOG,
+    LISTENING,
     NONIFS_CATALOGS,
     OPTIONS,
     PENDING,
@@ -49,41 +53,7 @@ FIRST_PID, PID_STEP = 100, 4
 Args = dict[str, Any]
 
 
-class Outcome(NamedTuple):
-    enabled: Any
-    error: Any
-    value: Any
-    post: SymState
-
-
-def merge(cases: list[tuple[Any, Outcome]], default: Outcome) -> Outcome:
-    """The first case whose condition holds, else ``default`` (an if-elif chain)."""
-    out = default
-    for cond, o in reversed(cases):
-        out = Outcome(
-            z3.If(cond, o.enabled, out.enabled),
-            z3.If(cond, o.error, out.error),
-            z3.If(cond, o.value, out.value),
-            ite(cond, o.post, out.post),
-        )
-    return out
-
-
-def err(s: SymState, code: E) -> Outcome:
-    return Outcome(z3.BoolVal(True), z3.IntVal(int(code)), z3.IntVal(0), s)
-
-
-class View(NamedTuple):
-    """A handle-table entry found by (slot, value): ``cells[i][j]`` says which cell it is."""
-
-    found: Any
-    kind: Any
-    obj: Any
-    cat: Any
-    cells: list[list[Any]]
-
-
-class Twin:
+class Twin(EndpointCalls):
     """The correct semantics (standard providers, ``Kernel``, ``Switch``)."""
 
     name = "correct"
@@ -94,6 +64,7 @@ class Twin:
     def __init__(self, bounds: Bounds) -> None:
         self.b = bounds
         self._resolved: tuple[Any, int | None] | None = None
+        self._asked: tuple[Any, Any] | None = None  # the (family, type) of the claim under way
         self.actions: dict[str, tuple[tuple[str, ...], Callable[[SymState, Args], Outcome]]] = {
             "WSPSocket": (
                 ("slot", "thread", "catalog", "family", "type", "protocol"),
@@ -117,6 +88,8 @@ class Twin:
             "OpenProcess": (("slot", "pid"), self.OpenProcess),
             "CloseHandle": (("slot", "s"), self.CloseHandle),
         }
+        if self.endpoints:  # the calls beyond the seed (properties.smt.endpoints)
+            self.actions.update(self.endpoint_actions())
 
     @staticmethod
     def ite_state(c: Any, a: SymState, b: SymState) -> SymState:
@@ -308,8 +281,11 @@ class Twin:
         )
         return self.rundown(s, slot)
 
-    def new_socket(self, s: SymState, cat: Any) -> tuple[Any, SymState, Any]:
-        """(room, state, index): a new socket with no reference yet, appended."""
+    def new_socket(
+        self, s: SymState, cat: Any, kind: tuple[Any, Any] | None = None
+    ) -> tuple[Any, SymState, Any]:
+        """(room, state, index): a new socket with no reference yet, appended; ``kind`` is its
+        (family, type) where the bounds hold kinds (IPv4 TCP when None)."""
         k = s.nsocks
         empty = z3.K(z3.IntSort(), z3.IntVal(0))
         zero = z3.IntVal(0)
@@ -328,7 +304,7 @@ class Twin:
             last_opt=put(s.last_opt, k, zero),
             last_val=put(s.last_val, k, zero),
         )
-        return k < self.b.sockets, post, k
+        return k < self.b.sockets, self.init_endpoint(post, k, kind), k
 
     # --- switch (models.switch.Switch) -----------------------------------------------------------
     def descriptor(self, s: SymState, slot: Any, value: Any) -> View:
@@ -368,6 +344,8 @@ class Twin:
         invalid = z3.Or(bad_family, bad_type, bad_proto, wrong_type)
         seed_kind = z3.And(family == AF_INET, stype == SOCK_STREAM, proto == IPPROTO_TCP)
         refused = Outcome(z3.BoolVal(True), code, z3.IntVal(0), s)
+        if self.endpoints:  # every kind is held; a claim checks the socket's own (same_kind)
+            return merge([(invalid, refused)], then)
         if claim:
             return merge([(z3.Or(invalid, z3.Not(seed_kind)), refused)], then)
         out = merge([(invalid, refused)], then)
@@ -430,23 +408,38 @@ class Twin:
         ]
         return self.drop_refs(post, counts)
 
-    def create(self, s: SymState, slot: Any, cat: int) -> Outcome:
+    def create(
+        self, s: SymState, slot: Any, cat: int, kind: tuple[Any, Any] | None = None
+    ) -> Outcome:
         """``provider.socket``: a new socket and its first descriptor."""
-        room, s1, k = self.new_socket(s, z3.IntVal(cat))
-        kind = PENDING if cat == IFS_CATALOG else WPU
-        ok, s2, value = self.add_handle(s1, slot, k, z3.IntVal(cat), z3.IntVal(kind))
+        room, s1, k = self.new_socket(s, z3.IntVal(cat), kind)
+        handle_kind = PENDING if cat == IFS_CATALOG else WPU
+        ok, s2, value = self.add_handle(s1, slot, k, z3.IntVal(cat), z3.IntVal(handle_kind))
         made = (
             self.hand_out(s2, slot, value)
             if cat == IFS_CATALOG
             else Outcome(z3.BoolVal(True), z3.IntVal(0), value, s2)
         )
         out = merge([(ok, made)], err(s, E.WSAEMFILE))  # nothing made: no socket, no handle
+        if self.endpoints:  # EMFILE changes nothing, so it is within the bounds: enabled
+            room = z3.Or(z3.Not(ok), room)
+        # Without endpoint state, EMFILE with every socket cell used stays disabled as it always
+        # was: it leaves the world unchanged, so the proofs lose no transition that matters.
         return out._replace(enabled=z3.And(out.enabled, room))
 
     def claim_ifs(self, s: SymState, slot: Any, reserved: Any) -> Outcome:
         h = self.handle(s, slot, reserved)
         claimable = z3.And(h.found, h.kind == PENDING, h.cat == IFS_CATALOG)
+        claimable = z3.And(claimable, self.same_kind(s, h.obj))
         return merge([(claimable, self.hand_out(s, slot, reserved))], err(s, E.WSAEINVAL))
+
+    def same_kind(self, s: SymState, k: Any) -> Any:
+        """``Provider.same_kind``: the claim asks for the socket's own kind (R3, R12).  Without
+        endpoint state every socket is IPv4 TCP and ``supports`` has refused other kinds."""
+        if not self.endpoints or self._asked is None:
+            return z3.BoolVal(True)
+        family, stype = self._asked
+        return z3.And(pick(s.family, k, -1) == family, pick(s.stype, k, -1) == stype)
 
     def claim_nonifs(self, s: SymState, slot: Any, cat: int, reserved: Any) -> Outcome:
         sh = self.shares_of(s, cat)
@@ -484,6 +477,7 @@ class Twin:
         return merge(
             [
                 (z3.Not(self.may_claim(cat, sh.pid[n], mypid)), err(s, E.WSAEINVAL)),
+                (z3.Not(self.same_kind(s, k)), err(s, E.WSAEINVAL)),
                 (closed, err(self.consume(s, cat, n), E.WSAEINVAL)),
                 (z3.Not(ok), err(s, E.WSAEMFILE)),
             ],
@@ -561,7 +555,11 @@ class Twin:
         return merge([(z3.Not(live), err(s, E.WSAENOTSOCK))], body(k))
 
     def data_call(
-        self, s: SymState, a: Args, op: Callable[[SymState, Any, int, View, Any], Outcome]
+        self,
+        s: SymState,
+        a: Args,
+        op: Callable[[SymState, Any, int, View, Any], Outcome],
+        allocates: bool = False,
     ) -> Outcome:
         """A call on a descriptor: dispatch by the descriptor's catalog entry (R4)."""
 
@@ -573,7 +571,7 @@ class Twin:
             ]
             return merge(cases, err(st, E.WSAENOTSOCK))
 
-        return self.spi(s, a, allocates=False, body=body)
+        return self.spi(s, a, allocates=allocates, body=body)
 
     def spi(
         self, s: SymState, a: Args, allocates: bool, body: Callable[[SymState], Outcome]
@@ -626,7 +624,9 @@ class Twin:
             cases = [
                 (
                     a["catalog"] == cat,
-                    self.supports(st, a, self.create(st, a["slot"], cat), claim=False),
+                    self.supports(
+                        st, a, self.create(st, a["slot"], cat, (a["family"], a["type"])), False
+                    ),
                 )
                 for cat in (IFS_CATALOG, *NONIFS_CATALOGS)
             ]
@@ -636,7 +636,13 @@ class Twin:
 
     def claim(self, s: SymState, a: Args) -> Outcome:
         """WSPSocket with a protocol info (catalog entry, dwProviderReserved, family, type)."""
+        saved, self._asked = self._asked, (a["family"], a["type"])
+        try:
+            return self.claim_call(s, a)
+        finally:
+            self._asked = saved
 
+    def claim_call(self, s: SymState, a: Args) -> Outcome:
         def body(st: SymState) -> Outcome:
             slot, rsv = a["slot"], a["reserved"]
             cases = [
@@ -659,44 +665,58 @@ class Twin:
     def WSPConnect(self, s: SymState, a: Args) -> Outcome:
         def op(st: SymState, slot: Any, cat: int, d: View, value: Any) -> Outcome:
             def body(k: Any) -> Outcome:
+                # A stream peer greets on connect; a datagram socket only records its peer.
+                greeting: Any = z3.IntVal(1)
+                if self.endpoints:
+                    greeting = z3.If(self.is_stream(st, k), 1, 0)
                 post = st.with_(
                     status=put(st.status, k, z3.IntVal(CONNECTED)),
-                    inbox=put(st.inbox, k, z3.IntVal(1)),
+                    inbox=put(st.inbox, k, greeting),
                 )
-                return merge(
-                    [(pick(st.status, k, -1) == CONNECTED, err(st, E.WSAEISCONN))],
-                    Outcome(z3.BoolVal(True), z3.IntVal(0), z3.IntVal(0), post),
-                )
+                cases = [(pick(st.status, k, -1) == CONNECTED, err(st, E.WSAEISCONN))]
+                if self.endpoints:  # connect's page: the socket is listening
+                    cases.append((pick(st.status, k, -1) == LISTENING, err(st, E.WSAEINVAL)))
+                return merge(cases, Outcome(z3.BoolVal(True), z3.IntVal(0), z3.IntVal(0), post))
 
             return self.on_live(st, slot, value, cat, d, body)
 
         return self.data_call(s, a, op)
+
+    def send_body(self, st: SymState, k: Any) -> Outcome:
+        """``Provider.send`` on live socket ``k``."""
+        post = st.with_(sent=put(st.sent, k, pick(st.sent, k, 0) + 1))
+        cases = [(pick(st.status, k, -1) != CONNECTED, err(st, E.WSAENOTCONN))]
+        if self.endpoints:
+            cases.append((has_bit(pick(st.shut, k, 0), SHUT_SEND), err(st, E.WSAESHUTDOWN)))
+        return merge(cases, Outcome(z3.BoolVal(True), z3.IntVal(0), z3.IntVal(0), post))
 
     def WSPSend(self, s: SymState, a: Args) -> Outcome:
         def op(st: SymState, slot: Any, cat: int, d: View, value: Any) -> Outcome:
-            def body(k: Any) -> Outcome:
-                post = st.with_(sent=put(st.sent, k, pick(st.sent, k, 0) + 1))
-                return merge(
-                    [(pick(st.status, k, -1) != CONNECTED, err(st, E.WSAENOTCONN))],
-                    Outcome(z3.BoolVal(True), z3.IntVal(0), z3.IntVal(0), post),
-                )
-
-            return self.on_live(st, slot, value, cat, d, body)
+            return self.on_live(st, slot, value, cat, d, lambda k: self.send_body(st, k))
 
         return self.data_call(s, a, op)
+
+    def recv_body(self, st: SymState, k: Any) -> Outcome:
+        """``Provider.recv`` on live stream socket ``k``: a message, or end of stream (0) once
+        the peer has closed and everything is read."""
+        inbox = pick(st.inbox, k, 0)
+        post = st.with_(inbox=put(st.inbox, k, inbox - 1))
+        cases = [(pick(st.status, k, -1) != CONNECTED, err(st, E.WSAENOTCONN))]
+        if self.endpoints:
+            shut = pick(st.shut, k, 0)
+            cases += [
+                (has_bit(shut, SHUT_RECEIVE), err(st, E.WSAESHUTDOWN)),
+                (z3.And(inbox == 0, has_bit(shut, SHUT_PEER)), ok(z3.IntVal(0), st)),
+            ]
+        cases.append((inbox == 0, err(st, E.WSAEWOULDBLOCK)))
+        return merge(cases, Outcome(z3.BoolVal(True), z3.IntVal(0), z3.IntVal(1), post))
 
     def WSPRecv(self, s: SymState, a: Args) -> Outcome:
         def op(st: SymState, slot: Any, cat: int, d: View, value: Any) -> Outcome:
             def body(k: Any) -> Outcome:
-                inbox = pick(st.inbox, k, 0)
-                post = st.with_(inbox=put(st.inbox, k, inbox - 1))
-                return merge(
-                    [
-                        (pick(st.status, k, -1) != CONNECTED, err(st, E.WSAENOTCONN)),
-                        (inbox == 0, err(st, E.WSAEWOULDBLOCK)),
-                    ],
-                    Outcome(z3.BoolVal(True), z3.IntVal(0), z3.IntVal(1), post),
-                )
+                if not self.endpoints:
+                    return self.recv_body(st, k)
+                return merge([(self.is_stream(st, k), self.recv_body(st, k))], self.datagram(st, k))
 
             return self.on_live(st, slot, value, cat, d, body)
 
@@ -749,6 +769,8 @@ class Twin:
                 mask = a["mask"]
                 pid = pick(st.pid, slot, z3.IntVal(-1))
                 post = self.register_events(st, k, pid, value, mask)
+                if self.endpoints:  # R8: a new registration has been sent nothing yet
+                    post = post.with_(signalled=put(post.signalled, k, z3.IntVal(0)))
                 return merge(
                     [(z3.Or(mask < 0, mask > FD_ALL_EVENTS), err(st, E.WSAEINVAL))],
                     Outcome(z3.BoolVal(True), z3.IntVal(0), z3.IntVal(0), post),

@@ -67,6 +67,7 @@ from wspshare.properties.stateful.ops import (
     InfoPick,
     NetOp,
     Op,
+    PeerOp,
     PidPick,
     SpawnOp,
 )
@@ -192,6 +193,8 @@ class Driver:
             self.spawn(op.threads, op.reuse)
         elif isinstance(op, NetOp):
             self.network(op)
+        elif isinstance(op, PeerOp):
+            self.peer_closes(op)
         elif isinstance(op, ExitOp):
             self.world = self.sem.exit_process(self.world, op.slot)
             self.record("-", f"ExitProcess(P{op.slot})", "done")
@@ -209,6 +212,13 @@ class Driver:
             self.world, queued = self.sem.client_connects(self.world, op.port, op.ident)
             event = f"client {op.ident} connects to port {op.port}"
         self.record("-", event, "queued" if queued else "refused")
+        self.check()
+
+    def peer_closes(self, op: PeerOp) -> None:
+        """The peer of the ``op.nth``-th socket closes (nothing when it has no open peer)."""
+        index = op.nth % len(self.world.sockets) if self.world.sockets else 0
+        self.world, closed = self.sem.peer_closes(self.world, index)
+        self.record("-", f"the peer of socket {index} closes", "FD_CLOSE" if closed else "none")
         self.check()
 
     def spawn(self, threads: int, reuse: int) -> None:

@@ -78,6 +78,12 @@ class NetOp(NamedTuple):
     ident: int
 
 
+class PeerOp(NamedTuple):
+    """The network: the peer of the ``nth`` socket (modulo how many there are) closes."""
+
+    nth: int
+
+
 class SpawnOp(NamedTuple):
     threads: int
     reuse: int  # slot whose pid to reuse, or -1 for a fresh pid
@@ -92,7 +98,7 @@ class InjectOp(NamedTuple):
     error: WSAError
 
 
-Op = CallOp | SpawnOp | ExitOp | InjectOp | NetOp
+Op = CallOp | SpawnOp | ExitOp | InjectOp | NetOp | PeerOp
 # The SPI calls an op can make (``claim`` is WSPSocket with a protocol info); the state machines
 # and the z3 cross-check draw from these.
 MAKING_CALLS = ("WSPSocket", "claim", "WSPDuplicateSocket")  # they make descriptors or infos
@@ -106,8 +112,8 @@ DATA_CALLS = (  # on a descriptor, making nothing
     "WSPCloseSocket",
 )
 CALL_NAMES = (*MAKING_CALLS, *DATA_CALLS)
-# The calls beyond the seed (R12, R15), which the z3 twin does not encode: the fuzz test and the
-# call-level machine draw them too, the cross-check does not.
+# The calls beyond the seed (R12, R15): the fuzz test, the call-level machine and the cross-check
+# draw them (the cross-check without the overlapped ones, which the z3 twin does not encode).
 ENDPOINT_CALLS = (
     "WSPSocketKind",  # WSPSocket with an arbitrary family, type and protocol
     "WSPBind",
@@ -178,7 +184,10 @@ endpoint_ops = st.builds(
     st.sampled_from((*PORTS, 1, 2, 3)),  # a port, a backlog or a shutdown's ``how``
     kinds,
 )
-net_ops = st.builds(NetOp, st.booleans(), st.sampled_from(PORTS), st.integers(1, 9))
+net_ops = st.one_of(
+    st.builds(NetOp, st.booleans(), st.sampled_from(PORTS), st.integers(1, 9)),
+    st.builds(PeerOp, st.integers(0, 7)),
+)
 event_ops = st.one_of(
     st.builds(SpawnOp, st.integers(1, 2), st.integers(-1, MAX_SLOTS)),
     st.builds(ExitOp, slots),
