@@ -107,14 +107,20 @@ def scenario_properties(model: ScenarioModel) -> list[Property[ScenarioState]]:
 
 
 def scenario_model(
-    path: str, variant: str = CORRECT, provider: str | None = None, faults: Faults | None = None
+    path: str,
+    variant: str = CORRECT,
+    provider: str | None = None,
+    faults: Faults | None = None,
+    profile: str | None = None,
 ) -> ScenarioModel:
     """The checkable model of scenario file ``path``; ``variant`` runs it on a seeded bug's
-    semantics (``models.variants``: its provider, kernel or switch), ``provider`` overrides the
-    file's provider."""
+    semantics (``models.variants``: its provider, kernel or switch), ``provider`` and
+    ``profile`` override the file's."""
     scenario = load_scenario(path)
     if provider is not None:
         scenario = replace(scenario, provider=provider)
+    if profile is not None:
+        scenario = replace(scenario, profile=profile)
     if faults is not None:  # a budget from the command line adds to the file's own
         mine, more = astuple(scenario.faults), astuple(faults)
         budgets = (max(a, b) for a, b in zip(mine, more, strict=True))

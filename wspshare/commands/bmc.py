@@ -13,10 +13,11 @@ import argparse
 import json
 import sys
 
-from wspshare.cli_errors import EXIT_INTERRUPTED
+from wspshare.cli_errors import EXIT_INTERRUPTED, UsageError
 from wspshare.commands.files import report_stream
-from wspshare.commands.options import add_json, add_progress, progress_mode
+from wspshare.commands.options import add_json, add_profile_option, add_progress, progress_mode
 from wspshare.commands.values import whole_number
+from wspshare.models.profiles import DOCUMENTED
 from wspshare.progress import Reporter
 from wspshare.properties.smt.bmc import BmcResult, bmc, bounds_for, config_threads, replay
 from wspshare.properties.smt.report import args_text, table
@@ -32,6 +33,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         required=True, help="longest path to look for (1..64)",
     )  # fmt: skip
     p.add_argument("--variant", default=CORRECT, help="a seeded bug (see wspshare mutants)")
+    add_profile_option(p)
     p.add_argument(
         "--handles", type=whole_number(1, 16, "more makes the formula explode"), default=4,
         help="handle values per table (4)",
@@ -83,6 +85,11 @@ def render(result: BmcResult, config: str, handles: int, variant: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from wspshare.properties.scenario_file import is_scenario_file
 
+    if args.profile not in (None, DOCUMENTED.name):
+        raise UsageError(
+            f"--profile {args.profile}: the z3 twin encodes the documented profile only; "
+            "check and simulate run the others"
+        )
     if is_scenario_file(args.config):
         from wspshare.commands import scenario_file
 

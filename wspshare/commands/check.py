@@ -152,7 +152,7 @@ def switches_from(args: argparse.Namespace) -> Switches:
     return Switches(
         provider=args.provider, ack=not args.no_ack, pin=not args.no_pin, targets=args.targets,
         threads=args.threads, stranger=args.stranger, variant=args.variant, chain=args.chain,
-        **fault,
+        profile=args.profile, **fault,
     )  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 from wspshare.cli_errors import UsageError
 from wspshare.commands.files import output_file
 from wspshare.commands.values import seed, whole_number
+from wspshare.models.profiles import DOCUMENTED, PROFILES
 from wspshare.models.scenario import PROVIDER_NAMES, ScenarioConfig
 from wspshare.progress import Mode, mode_for
 
@@ -49,6 +50,19 @@ def add_scenario_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="the source does not pin the target's pid with a process handle",
     )
+    add_profile_option(p)
+
+
+def add_profile_option(p: argparse.ArgumentParser) -> None:
+    """``--profile``: the implementation the machine follows (``models.profiles``); left out,
+    the configuration's or the scenario file's own (the documentation for the built-in ones)."""
+    p.add_argument(
+        "--profile",
+        choices=tuple(PROFILES),
+        default=None,
+        help="implementation: documented (SPEC.md as written) or wine (what Wine's ws2_32 does); "
+        "default: the configuration's own",
+    )
 
 
 def scenario_config(args: argparse.Namespace) -> ScenarioConfig:
@@ -58,6 +72,7 @@ def scenario_config(args: argparse.Namespace) -> ScenarioConfig:
         threads=args.threads,
         ack=not args.no_ack,
         pin=not args.no_pin,
+        profile=args.profile or DOCUMENTED.name,
     )
 
 

@@ -29,7 +29,9 @@ __all__ = ["is_scenario_file", "run_bmc", "run_check", "run_simulate"]
 
 def _model(args: argparse.Namespace, name: str) -> ScenarioModel:
     variant = getattr(args, "variant", CORRECT)
-    return scenario_model(name, variant, getattr(args, "provider", None))
+    return scenario_model(
+        name, variant, getattr(args, "provider", None), profile=getattr(args, "profile", None)
+    )
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -52,7 +54,9 @@ def run_check(args: argparse.Namespace) -> int:
             "--reuse-pid: a scenario file has no pid-reuse fault (its budgets: "
             "crash, lose, duplicate, reorder, exhaust)"
         )
-    model = scenario_model(args.config, args.variant, args.provider, Faults(**budgets))
+    model = scenario_model(
+        args.config, args.variant, args.provider, Faults(**budgets), args.profile
+    )
     sc = model.scenario
     result: CheckResult[ScenarioState, Action] = check(
         model,
