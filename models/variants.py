@@ -46,6 +46,15 @@ from wspshare.models.providers.buggy import (
     SkipModifyIfs,
     replace_provider,
 )
+from wspshare.models.providers.layered import LayeredProvider, install_chain
+from wspshare.models.providers.layered_buggy import (
+    ClosesSharedLowerLayer,
+    PassThroughInfoLayer,
+    ProcessTableLayer,
+    SourceCatalogOnlyLayer,
+    UnmodifiedHandleIfsLayer,
+    rebuilt_as,
+)
 from wspshare.models.scenario import Faults, HandoffModel, Programs, ScenarioConfig
 from wspshare.models.scenario.roles.source import SourceProgram
 from wspshare.models.scenario.roles.stranger import StrangerProgram
@@ -135,11 +144,16 @@ class Variant:
         """The description's first sentence, for one-line listings."""
         return " ".join(self.description.split("\n\n")[0].split())
 
-    def semantics(self) -> Semantics:
+    def semantics(self, config: ScenarioConfig | None = None) -> Semantics:
+        """The mutated machine; with a protocol chain in ``config`` (the witness by default),
+        its layers are installed first, so a buggy layer takes its place in that chain."""
         m = self.mutation
         providers = standard_providers()
+        chained = config or self.witness
+        if chained.chain:
+            providers = install_chain(providers, chained.provider, chained.chain)
         if m.provider is not None:
-            providers = replace_provider(providers, m.provider)
+            providers = replace_provider(providers, placed(m.provider, providers))
         return Semantics(
             providers=providers,
             kernel=m.kernel or Kernel(),
@@ -161,7 +175,8 @@ class Variant:
 
     def model(self, config: ScenarioConfig | None = None) -> HandoffModel:
         """The mutated handoff model, in ``config`` (the witness configuration by default)."""
-        return HandoffModel(self.config(config), self.semantics(), self.programs())
+        config = self.config(config)
+        return HandoffModel(config, self.semantics(config), self.programs())
 
     def control(self, config: ScenarioConfig | None = None) -> HandoffModel:
         """The correct machine in the same configuration and environment."""
@@ -170,11 +185,21 @@ class Variant:
         return HandoffModel(config, semantics, Programs(stranger=self.environment.stranger()))
 
 
+def placed(buggy: Provider, providers: tuple[Provider, ...]) -> Provider:
+    """A buggy layer rebuilt in the shape of the installed layer it replaces (its chain)."""
+    if not isinstance(buggy, LayeredProvider):
+        return buggy
+    installed = next((p for p in providers if p.catalog_id == buggy.catalog_id), buggy)
+    return rebuilt_as(buggy, installed)
+
+
 CORRECT = "correct"
 IFS, NON_IFS, NON_IFS_CLAIM = "ifs", "non-ifs", "non-ifs-claim"
 BASE = ScenarioConfig()
 LISTENER = ScenarioConfig(targets=2, pattern="listener", clients=2)  # properties.configs' own
 DATAGRAM = ScenarioConfig(targets=2, pattern="datagram", clients=2)
+LAYERED = BASE.with_(chain=("non-ifs",))  # properties.configs' own: one non-IFS layer over ifs
+LSP1_OVER_IFS = (2001, 1001)  # the chain of the layer right above the ifs base (lsp1)
 
 CATALOGUE: tuple[Variant, ...] = (
     Variant(
@@ -368,6 +393,42 @@ CATALOGUE: tuple[Variant, ...] = (
         caught_by=("read-once",),
         witness=DATAGRAM.with_(provider=NON_IFS),
         mutation=Mutation(provider=PeekingRecvFromNonIfs()),
+    ),
+    # --- layered service providers (R16): the classic mistakes of real LSPs --------------------
+    Variant(
+        "lsp-info-passthrough",
+        spec_bug=False,
+        caught_by=("top-of-chain", "layer-references"),
+        witness=LAYERED.with_(provider=IFS),
+        mutation=Mutation(provider=PassThroughInfoLayer("lsp1", 2001, LSP1_OVER_IFS, False)),
+    ),
+    Variant(
+        "lsp-source-catalog-only",
+        spec_bug=False,
+        caught_by=("no-leak",),
+        witness=LAYERED.with_(provider=IFS),
+        mutation=Mutation(provider=SourceCatalogOnlyLayer("lsp1", 2001, LSP1_OVER_IFS, False)),
+    ),
+    Variant(
+        "lsp-context-lookup-misses",
+        spec_bug=False,
+        caught_by=("no-leak",),
+        witness=LAYERED.with_(provider=NON_IFS),
+        mutation=Mutation(provider=ProcessTableLayer("lsp1", 2001, (2001, 1002), False)),
+    ),
+    Variant(
+        "lsp-closes-shared-lower",
+        spec_bug=False,
+        caught_by=("open-iff-referenced", "descriptor-validity"),
+        witness=LAYERED.with_(provider=IFS),
+        mutation=Mutation(provider=ClosesSharedLowerLayer("lsp1", 2001, LSP1_OVER_IFS, False)),
+    ),
+    Variant(
+        "lsp-ifs-unmodified-handle",
+        spec_bug=False,
+        caught_by=("top-of-chain", "layer-references"),
+        witness=LAYERED.with_(provider=IFS, chain=("ifs",)),
+        mutation=Mutation(provider=UnmodifiedHandleIfsLayer("lsp1", 2001, LSP1_OVER_IFS, True)),
     ),
 )
 

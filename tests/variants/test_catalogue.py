@@ -8,6 +8,7 @@ from wspshare.models.errors import ModelError
 from wspshare.models.kernel import Kernel
 from wspshare.models.protocol import Expectation
 from wspshare.models.providers import IfsProvider, NonIfsProvider
+from wspshare.models.providers.layered import LayeredProvider
 from wspshare.models.scenario import Action, Faults, HandoffModel, HandoffState
 from wspshare.models.semantics import standard_providers
 from wspshare.models.variants import CATALOGUE, CORRECT, VARIANTS, Variant, mutants, variant_named
@@ -144,7 +145,7 @@ def test_buggy_provider_is_selected_by_the_name_of_the_provider_it_mutates(
     correct = variant.control().provider
     assert (buggy.name, buggy.catalog_id) == (correct.name, correct.catalog_id)
     assert type(buggy) is not type(correct)
-    assert isinstance(buggy, IfsProvider | NonIfsProvider)
+    assert isinstance(buggy, IfsProvider | NonIfsProvider | LayeredProvider)
 
 
 def test_model_is_named_after_its_variant_and_control_after_correct() -> None:

@@ -16,13 +16,17 @@ from wspshare.models.scenario import Faults
 from wspshare.models.variants import Variant
 from wspshare.properties.handoff import SCENARIO_INVARIANTS
 from wspshare.properties.invariants import WORLD_INVARIANTS
+from wspshare.properties.layered import LAYER_INVARIANTS
 from wspshare.properties.patterns import PATTERN_INVARIANTS
 from wspshare.sim.config import SimConfig
 from wspshare.sim.faults import PlannedFault, parse_line
 from wspshare.sim.montecarlo import sweep
 
 PROPERTY_NAMES = (
-    frozenset(WORLD_INVARIANTS) | frozenset(SCENARIO_INVARIANTS) | frozenset(PATTERN_INVARIANTS)
+    frozenset(WORLD_INVARIANTS)
+    | frozenset(SCENARIO_INVARIANTS)
+    | frozenset(PATTERN_INVARIANTS)
+    | frozenset(LAYER_INVARIANTS)
 )
 RUNS_PER_PLAN = 100
 MAX_RUNS = 5000  # a cell stops here even with budget left: enough to see a 1-in-1000 race
