@@ -41,6 +41,7 @@ FAST_MODULES = frozenset(
         "test_rare_situations.py",
         "test_fault_families.py",
         "test_provider_calls.py",
+        "test_semantics_edges.py",
     }
 )
 
