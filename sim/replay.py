@@ -21,6 +21,7 @@ from typing import Any
 from wspshare.models.errors import ModelError, WSAError
 from wspshare.models.scenario import (
     Action,
+    Arrive,
     Crash,
     Deliver,
     Direction,
@@ -41,7 +42,7 @@ from wspshare.sim.trace import Record, read_jsonl
 
 ACTION_TYPES: dict[str, type[Any]] = {
     t.__name__: t
-    for t in (Step, Deliver, Timeout, Crash, Lose, Duplicate, Reorder, ReusePid, Exhaust)
+    for t in (Step, Deliver, Timeout, Crash, Lose, Duplicate, Reorder, ReusePid, Exhaust, Arrive)
 }
 _ENUMS: dict[str, type[Any]] = {"direction": Direction, "error": WSAError}
 
