@@ -45,6 +45,8 @@ class SimConfig:
     def from_json(data: dict[str, Any]) -> SimConfig:
         timing = {k: (math.inf if v is None else v) for k, v in data["timing"].items()}
         # JSON has lists where the configuration has tuples (a layered provider's chain).
-        fields = {k: tuple(v) if isinstance(v, list) else v for k, v in data["scenario"].items()}
+        fields: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in data["scenario"].items()
+        }
         scenario = ScenarioConfig(**fields, faults=Faults())
         return SimConfig(scenario, Timing(**timing), tuple(parse_line(f) for f in data["faults"]))
