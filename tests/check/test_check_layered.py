@@ -116,3 +116,14 @@ def test_a_bad_chain_is_one_line_and_exit_2(
     err = capsys.readouterr().err
     assert code == 2
     assert says in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_chain_for_a_scenario_file_is_refused_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from pathlib import Path
+
+    toml = Path(__file__).resolve().parents[2] / "scenarios" / "handoff.toml"
+    code = main(["check", str(toml), "--chain", "non-ifs"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--chain" in err and len(err.strip().splitlines()) == 1

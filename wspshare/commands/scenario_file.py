@@ -46,6 +46,11 @@ def run_check(args: argparse.Namespace) -> int:
             "--stranger, --no-ack and --no-pin change the built-in handoff's "
             "programs; a scenario file states its own"
         )
+    if getattr(args, "chain", None):
+        raise UsageError(
+            "--chain installs layered providers for the built-in configurations; a scenario "
+            "file names its own provider"
+        )
     from wspshare.commands.check import FAULT_KINDS
 
     budgets = {k: max(getattr(args, k), args.faults) for k in FAULT_KINDS if k != "reuse_pid"}
