@@ -7,12 +7,14 @@ each, for the simulator's runtime verification and the Hypothesis machines.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 
+from wspshare.models.memo import Memo
 from wspshare.models.protocol import Expectation, Property
 from wspshare.models.scenario import HandoffModel, HandoffState, StrangerRegs, TargetRegs
-from wspshare.models.state import HandleKind, SocketStatus
+from wspshare.models.state import HandleKind, SocketStatus, World
 from wspshare.properties.invariants import WORLD_INVARIANTS, Diagnosis
 from wspshare.properties.isolation import ISOLATION_INVARIANTS, ISOLATION_RULES
 from wspshare.properties.layered import layer_invariants
@@ -126,8 +128,41 @@ WORLD_RULES = {
 WORLD_CHECKS = {**WORLD_INVARIANTS, **ISOLATION_INVARIANTS}
 
 
-def _world_holds(check: Callable[..., Diagnosis], model: HandoffModel, s: HandoffState) -> bool:
-    return check(model.semantics, s.world) is None
+class _WorldVerdicts:
+    """The world invariants as properties of the state.  They read the world alone and a search
+    meets few distinct worlds (``models.memo``), so the verdicts of all of them are worked out
+    once per world and remembered; the checker asks them one after another about one state,
+    so the last world is kept at hand too (compared by identity, no hashing)."""
+
+    def __init__(self, checks: Sequence[Callable[..., Diagnosis]], model: HandoffModel) -> None:
+        self._checks = tuple(checks)
+        self._semantics = model.semantics
+        self._verdicts: Memo[tuple[bool, ...]] = Memo(self._fresh)
+        self._last: tuple[World | None, tuple[bool, ...]] = (None, ())
+
+    def _fresh(self, world: World) -> tuple[bool, ...]:
+        return tuple(check(self._semantics, world) is None for check in self._checks)
+
+    def of(self, world: World) -> tuple[bool, ...]:
+        last, verdicts = self._last
+        if last is not world:
+            verdicts = self._verdicts(world)
+            self._last = (world, verdicts)
+        return verdicts
+
+    def __getstate__(self) -> dict[str, object]:  # no world kept at hand in a copy
+        return {**self.__dict__, "_last": (None, ())}
+
+
+@dataclass(frozen=True)
+class _WorldHolds:
+    """One world invariant, read from the shared verdicts."""
+
+    verdicts: _WorldVerdicts
+    index: int
+
+    def __call__(self, s: HandoffState) -> bool:
+        return self.verdicts.of(s.world)[self.index]
 
 
 def _scenario_holds(check: ScenarioCheck, model: HandoffModel, s: HandoffState) -> bool:
@@ -156,10 +191,12 @@ def world_checks(model: HandoffModel) -> dict[str, Callable[..., Diagnosis]]:
 def handoff_properties(model: HandoffModel) -> list[Property[HandoffState]]:
     """Every property of SPEC "What must hold", bound to ``model``."""
     props: list[Property[HandoffState]] = []
-    for name, check in world_checks(model).items():
+    checks = world_checks(model)
+    verdicts = _WorldVerdicts(list(checks.values()), model)
+    for index, (name, check) in enumerate(checks.items()):
         doc = (check.__doc__ or "").strip().splitlines()[0]
-        holds = partial(_world_holds, check, model)
-        props.append(Property(name, WORLD_RULES[name], Expectation.ALWAYS, holds, doc))
+        world_holds = _WorldHolds(verdicts, index)
+        props.append(Property(name, WORLD_RULES[name], Expectation.ALWAYS, world_holds, doc))
     for name, (rule, scheck) in scenario_invariants(model).items():
         doc = (scheck.__doc__ or "").strip().splitlines()[0]
         holds = partial(_scenario_holds, scheck, model)

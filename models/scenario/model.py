@@ -14,6 +14,7 @@ from typing import Protocol
 
 from wspshare.models.errors import ModelError, WSAError
 from wspshare.models.kernel import replace_at
+from wspshare.models.memo import Memo
 from wspshare.models.profiles import profile_named
 from wspshare.models.protocol import Property
 from wspshare.models.providers import Provider
@@ -50,7 +51,7 @@ from wspshare.models.scenario.state import (
 )
 from wspshare.models.scenario.symmetry import canonical, reduces
 from wspshare.models.semantics import Semantics
-from wspshare.models.state import SocketStatus
+from wspshare.models.state import Result, SocketStatus, World
 
 CRASH, LOSE, DUPLICATE, REORDER, REUSE_PID, EXHAUST = range(6)
 SHORTAGES = (WSAError.WSAENOBUFS, WSAError.WSAEMFILE)  # M5: lack of resources
@@ -89,6 +90,10 @@ class HandoffModel:
         if chain:  # layered providers over the base (R16); the switch loads the chain's top
             sem = replace(sem, providers=install_chain(sem.providers, self.config.provider, chain))
         self.semantics = sem
+        # The world's operations, remembered (``models.memo``): a search asks each many times.
+        self.world_call: Memo[tuple[World, Result]] = Memo(sem.call)
+        self.exit_process: Memo[World] = Memo(sem.exit_process)
+        self.inject_failure: Memo[World] = Memo(sem.inject_failure)
         self.programs = programs or Programs()
         top = top_of_chain(self.config.provider, chain)
         self.provider: Provider = self.semantics.provider_named(top)
@@ -243,10 +248,11 @@ class HandoffModel:
         effect = Effect(getattr(action, "slot", -1), -1, 0, str(action), "fault")
         if isinstance(action, Crash):
             s = self.spend(s, CRASH)
-            return s._replace(world=sem.exit_process(s.world, action.slot)), effect
+            return s._replace(world=self.exit_process(s.world, action.slot)), effect
         if isinstance(action, Exhaust):
             s = self.spend(s, EXHAUST)
-            return s._replace(world=sem.inject_failure(s.world, action.slot, action.error)), effect
+            world = self.inject_failure(s.world, action.slot, action.error)
+            return s._replace(world=world), effect
         if isinstance(action, ReusePid):
             s = self.spend(s, REUSE_PID)
             pid = s.world.procs[action.dead_slot].pid

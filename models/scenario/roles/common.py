@@ -37,7 +37,7 @@ def call(
         handle = m.semantics.switch.descriptor(w, step.slot, getattr(c, "s"))  # noqa: B009
         if handle is not None and handle.obj != expect_sock:
             s = s._replace(stale_use=True)
-    w, result = m.semantics.call(w, step.slot, step.thread, c)
+    w, result = m.world_call(w, step.slot, step.thread, c)
     value = result.value if isinstance(result.value, int) else getattr(c, "s", 0)
     effect = Effect(step.slot, step.thread, seed_step, str(c), str(result), value or 0)
     return s._replace(world=w), result, effect
