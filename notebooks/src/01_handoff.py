@@ -13,10 +13,15 @@ import os
 import tempfile
 
 from IPython.display import Image, display
+from wspshare.models.calls import WSPDuplicateSocket, WSPSocket
+from wspshare.models.providers.layered import install_chain
 from wspshare.models.scenario import HandoffModel, ScenarioConfig
 from wspshare.models.scenario.schedule import seed_order_run
+from wspshare.models.semantics import Semantics, standard_providers
 from wspshare.properties.checker import Path, Step, check
 from wspshare.properties.handoff import checkable, violations
+from wspshare.sim.chain_diagram import figure
+from wspshare.sim.chain_trace import client_call, traced
 from wspshare.sim.config import SimConfig
 from wspshare.sim.diagram import draw
 from wspshare.sim.montecarlo import sweep
@@ -186,3 +191,46 @@ show_diagram(run.trace())
 # dropped the socket's only reference. The run stops at that action, because `no-premature-close`
 # is violated there. With the acknowledgement, the source would still be waiting for the target's
 # `ACK` at that moment.
+
+# %% [markdown]
+# ## Through a chain of layered providers
+#
+# Firewalls and proxies install layered service providers (LSPs) between the switch and the base
+# provider, so every call goes down a protocol chain. Here a non-IFS layer (`lsp2`, which makes
+# its own descriptors with `WPUCreateSocketHandle`) sits over an IFS layer (`lsp1`, which takes
+# the base's handle over with `WPUModifyIFSHandle`) over the IFS base. `traced` records every
+# call that crosses from one party to another: the client's call into the top, each layer's call
+# into the next, and each provider's upcall to the switch. The source creates a socket and
+# duplicates it for the target, which claims it.
+
+# %%
+layered, log = traced(
+    Semantics(providers=install_chain(standard_providers(), "ifs", ("non-ifs", "ifs")))
+)
+w = layered.initial_world()
+w, _ = layered.spawn(w)
+w, _ = layered.spawn(w)
+client_call(log, "source")
+w, made = layered.call(w, 0, 0, WSPSocket(2002))
+w, info = layered.call(w, 0, 0, WSPDuplicateSocket(made.value, w.procs[1].pid))
+client_call(log, "target")
+w, claimed = layered.call(w, 1, 0, WSPSocket(0, info.value))
+print(f"source got {made.value}, the info names {info.value}, the target got {claimed.value}")
+for proc in w.procs:
+    print(f"P{proc.pid}:", [(h.value, h.kind.name, h.catalog) for h in proc.handles])
+
+# %%
+with tempfile.TemporaryDirectory() as tmp:
+    png = os.path.join(tmp, "chain.png")
+    figure(log.calls, ["lsp2", "lsp1", "ifs"]).savefig(png, dpi=80)
+    display(Image(filename=png, width=760))
+
+# %% [markdown]
+# **Figure 4.** The seed's creation, duplication and claim through a two-layer chain, one
+# lifeline per layer. The duplication goes down the chain: each layer calls the next provider's
+# `WSPDuplicateSocket` and puts its own catalog entry on top of the info it returns, so the
+# target presents `lsp2`'s info. In the target the claim comes back up: the base finds its
+# duplicated handle and gives it to the switch, `lsp1` takes that same handle over as its own,
+# and `lsp2` wraps it in a descriptor of its own. The handle tables above show the result: each
+# process holds the base's kernel handle (now dispatched to `lsp1`) and `lsp2`'s descriptor,
+# which is the only one its client sees.
