@@ -193,7 +193,7 @@ def witness_gaps(variant: str, config: ScenarioConfig) -> list[str]:
         return []
     witness = variant_named(variant).config()
     gaps = [
-        f"{name} {getattr(config, name)} (the witness has {getattr(witness, name)})"
+        f"{name} {_shown(getattr(config, name))} (the witness has {_shown(getattr(witness, name))})"
         for name in ("provider", "targets", "threads", "chain")
         if getattr(config, name) != getattr(witness, name)
     ]
@@ -210,3 +210,10 @@ def witness_gaps(variant: str, config: ScenarioConfig) -> list[str]:
         if have < need:
             gaps.append(f"{kind} budget {have} (the witness needs {need})")
     return gaps
+
+
+def _shown(value: object) -> str:
+    """A switch's value as the command line writes it (a chain comma-separated, none: -)."""
+    if isinstance(value, tuple):
+        return ",".join(value) or "-"
+    return str(value)
