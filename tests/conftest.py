@@ -42,6 +42,8 @@ FAST_MODULES = frozenset(
         "test_fault_families.py",
         "test_provider_calls.py",
         "test_semantics_edges.py",
+        "test_io_and_api_edges.py",
+        "test_fd_close.py",
     }
 )
 

@@ -218,11 +218,19 @@ def test_an_unknown_provider_name_lists_the_installed_ones(machine: Machine) -> 
 def test_r15_a_client_is_refused_by_a_port_that_is_bound_but_not_listening(
     machine: Machine, catalog: int
 ) -> None:
-    w, _ = bound(machine, machine.world, catalog, TCP_V4, 80)
+    """Port 80 is bound but not listening, port 81 is a UDP socket's; port 82 listens, and its
+    backlog stays empty: a connection is queued only where its own port listens."""
+    sem = machine.sem
+    w, _ = bound(machine, machine.world, catalog, TCP_V4, 82)
+    w, r = sem.call(w, machine.source, 0, WSPListen(4, 2))
+    assert r.ok
+    w, _ = bound(machine, w, catalog, TCP_V4, 80)
     w, _ = bound(machine, w, catalog, UDP_V4, 81)
-    for port in (80, 81):
-        after, queued = machine.sem.client_connects(w, port, 1)
+    for port in (80, 81, 83):
+        after, queued = sem.client_connects(w, port, 1)
         assert not queued and after == w
+    w, queued = sem.client_connects(w, 82, 1)
+    assert queued and w.sockets[0].queue == (1,)
 
 
 @pytest.mark.parametrize("catalog", CATALOGS)
