@@ -167,14 +167,22 @@ def persistent_set(
         return None
     env: set[Read] | None = None
     mine: dict[int, list[int]] = {}
+    spoilt: set[int] = set()  # slots with an action that writes more than a program counter
+    world, chans = state.world, state.chans
     for position, action in enumerate(actions):
         slot = agent(action)
-        if slot is None:
+        if slot is None or slot in spoilt:
+            continue
+        after = successors[position]
+        if after.world is not world or after.chans is not chans:  # the cheap test first
+            spoilt.add(slot)
             continue
         mine.setdefault(slot, []).append(position)
-    if len(mine) == 1 and len(next(iter(mine.values()))) == len(actions):
-        return None  # one process has every action: there is nothing to leave out
+    for slot in spoilt:
+        mine.pop(slot, None)
     for slot, positions in mine.items():
+        if len(positions) == len(actions):
+            return None  # one process has every action: there is nothing to leave out
         if not all(writes_only_control(state, successors[i], slot) for i in positions):
             continue
         if env is None:

@@ -94,6 +94,7 @@ class HandoffModel:
         self.world_call: Memo[tuple[World, Result]] = Memo(sem.call)
         self.exit_process: Memo[World] = Memo(sem.exit_process)
         self.inject_failure: Memo[World] = Memo(sem.inject_failure)
+        self.channel_faults: Memo[tuple[Action, ...]] = Memo(self._channel_faults)
         self.programs = programs or Programs()
         top = top_of_chain(self.config.provider, chain)
         self.provider: Provider = self.semantics.provider_named(top)
@@ -196,21 +197,31 @@ class HandoffModel:
                 if procs[s].fail_next is WSAError.NO_ERROR
                 for error in SHORTAGES
             )
-        for k, chan in enumerate(state.chans):
-            for d in Direction:
-                for on_wire, queue in ((False, chan.inbox[d]), (True, chan.wire[d])):
-                    if budget[LOSE]:
-                        out.extend(Lose(k, d, on_wire, i) for i in range(len(queue)))
-                    if budget[DUPLICATE]:
-                        out.extend(Duplicate(k, d, on_wire, i) for i in range(len(queue)))
-                    if budget[REORDER] and len(queue) >= 2:
-                        out.append(Reorder(k, d, on_wire))
+        if budget[LOSE] or budget[DUPLICATE] or budget[REORDER]:
+            kinds = (budget[LOSE] > 0, budget[DUPLICATE] > 0, budget[REORDER] > 0)
+            for k, chan in enumerate(state.chans):
+                out.extend(self.channel_faults(k, chan, *kinds))
         if budget[REUSE_PID]:
             kernel = self.semantics.kernel
             for s in self.target_slots():
                 if not procs[s].alive and kernel.pid_reusable(state.world, procs[s].pid):
                     out.append(ReusePid(s))
         return out
+
+    def _channel_faults(
+        self, k: int, chan: Channel, lose: bool, duplicate: bool, reorder: bool
+    ) -> tuple[Action, ...]:
+        """The faults of pipe ``k`` (remembered as ``channel_faults``: pipes repeat)."""
+        out: list[Action] = []
+        for d in Direction:
+            for on_wire, queue in ((False, chan.inbox[d]), (True, chan.wire[d])):
+                if lose:
+                    out.extend(Lose(k, d, on_wire, i) for i in range(len(queue)))
+                if duplicate:
+                    out.extend(Duplicate(k, d, on_wire, i) for i in range(len(queue)))
+                if reorder and len(queue) >= 2:
+                    out.append(Reorder(k, d, on_wire))
+        return tuple(out)
 
     def next_state(self, state: HandoffState, action: Action) -> HandoffState:
         return self.execute(state, action)[0]
