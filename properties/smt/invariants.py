@@ -20,6 +20,7 @@ from wspshare.properties.smt.state import (
     HOLDS_AT_DUPLICATE,
     IFS,
     IFS_CATALOG,
+    LISTENING,
     NONIFS_CATALOGS,
     OPTIONS,
     PENDING,
@@ -173,7 +174,8 @@ def handle_kinds(t: Twin, s: SymState) -> Any:
 def socket_shape(t: Twin, s: SymState) -> Any:
     """S3: the last option set is a known option and is what the socket stores for it (the
     per-socket half of R6, true even with no descriptor left to read it through); the status
-    is one of the three and the registration count is not negative."""
+    is one of the three (four with listening sockets) and the registration count is not
+    negative."""
     out = []
     for k in range(t.b.sockets):
         opt = s.last_opt[k]
@@ -186,7 +188,7 @@ def socket_shape(t: Twin, s: SymState) -> Any:
                     z3.Implies(opt != 0, stored),
                     s.nev[k] >= 0,
                     s.status[k] >= 0,
-                    s.status[k] <= CLOSED,
+                    s.status[k] <= (LISTENING if t.endpoints else CLOSED),
                 ),
             )
         )
