@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from typing import NamedTuple
 
 import pytest
+from hypothesis import Phase, settings
 from wspshare.models.semantics import Semantics
 from wspshare.models.state import World
 
@@ -46,6 +48,14 @@ FAST_MODULES = frozenset(
         "test_fd_close.py",
     }
 )
+
+
+# Under a mutation run (mutmut, and .ci/mutate's re-runs, set MUTANT_UNDER_TEST) a failure only
+# needs to be found, not shrunk: shrinking a killed mutant's history is most of its time. Tests
+# that name their own phases keep them.
+if "MUTANT_UNDER_TEST" in os.environ:
+    settings.register_profile("mutation", phases=(Phase.explicit, Phase.reuse, Phase.generate))
+    settings.load_profile("mutation")
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
