@@ -52,8 +52,9 @@ def test_liveness_holds_on_the_full_fanout(provider: str) -> None:
 
 
 def test_every_named_shape_is_covered_here() -> None:
-    # witness is the seeded bugs' (test_check_bugs), wine the wine profile's (test_check_profiles)
-    assert set(CONFIGS) == {*SHAPES, "witness", "wine"}
+    # witness is the seeded bugs' (test_check_bugs), wine the wine profile's (test_check_profiles),
+    # layered the protocol chains' (test_check_layered)
+    assert set(CONFIGS) == {*SHAPES, "witness", "wine", "layered"}
 
 
 def test_faults_really_happen_in_the_fault_groups() -> None:

@@ -61,5 +61,5 @@ def test_the_canonical_form_of_a_serving_pattern_is_a_reachable_member_of_its_cl
         rep = canonical(model, state)
         assert rep in seen and canonical(model, rep) == rep
         for order in itertools.permutations(range(2)):
-            image = _permute(state, list(order), pids)
+            image = _permute(state, list(order), pids, model.semantics.providers)
             assert image in seen and canonical(model, image) == rep
