@@ -10,6 +10,7 @@ from wspshare.models.calls import (
     FD_ACCEPT,
     FD_READ,
     MAX_PORT,
+    SD_RECEIVE,
     SD_SEND,
     WSPAccept,
     WSPBind,
@@ -18,6 +19,7 @@ from wspshare.models.calls import (
     WSPEventSelect,
     WSPListen,
     WSPRecv,
+    WSPRecvFrom,
     WSPSend,
     WSPSendTo,
     WSPShutdown,
@@ -362,3 +364,18 @@ def test_r8_a_registration_is_not_sent_an_event_it_did_not_ask_for(
     assert r.ok
     w, delivered = sem.datagram_arrives(w, 80, 5)
     assert delivered and w.sockets[0].signalled == 0 and w.sockets[0].queue == (5,)
+
+
+@pytest.mark.parametrize("catalog", CATALOGS)
+def test_a_receive_shut_down_through_one_descriptor_is_wsaeshutdown_through_the_other(
+    machine: Machine, catalog: int
+) -> None:
+    """The shutdown is the socket's (R6): the datagram waiting stays queued, unread."""
+    sem = machine.sem
+    w, s, d = shared_udp(machine, catalog)
+    w, _ = sem.datagram_arrives(w, 80, 5)
+    w, r = sem.call(w, machine.source, 0, WSPShutdown(s, SD_RECEIVE))
+    assert r.ok
+    after, r = sem.call(w, machine.target, 0, WSPRecvFrom(d))
+    assert r.error is WSAError.WSAESHUTDOWN and after == w
+    assert after.sockets[0].queue == (5,)
