@@ -36,6 +36,7 @@ from wspshare.models.state import (
     AF_INET,
     AF_INET6,
     IPPROTO_TCP,
+    IPPROTO_UDP,
     SOCK_DGRAM,
     SOCK_STREAM,
     TCP_V4,
@@ -374,3 +375,65 @@ def test_the_catalogs_non_ifs_providers_take_their_reference_at_duplication_and_
     assert w.sockets[0].refs == refs_before_claim
     w, r = sem.call(w, tgt, 0, WSPSocket(info=r.value))
     assert r.ok and w.sockets[0].refs == 2
+
+
+def test_wine_duplicating_for_a_pinned_exited_target_names_the_sockets_own_kind() -> None:
+    """Wine accepts a duplication for a pid that has exited but is still held open
+    (models.profiles); the info it returns still describes the socket, here a UDP one."""
+    sem = Semantics(profile=WINE)
+    w = sem.initial_world()
+    w, src = sem.spawn(w)
+    w, tgt = sem.spawn(w)
+    pid = w.procs[tgt].pid
+    w, pin = sem.kernel.open_process(w, src, pid)
+    assert isinstance(pin, int)
+    w = sem.exit_process(w, tgt)
+    w, r = sem.call(w, src, 0, WSPSocket(1001, None, *UDP_V4))
+    assert isinstance(r.value, int)
+    w, r = sem.call(w, src, 0, WSPDuplicateSocket(r.value, pid))
+    info = r.value
+    assert r.ok and isinstance(info, ProtocolInfo)
+    kind = (info.address_family, info.socket_type, info.protocol)
+    assert kind == (AF_INET, SOCK_DGRAM, IPPROTO_UDP)
+
+
+@pytest.mark.parametrize("catalog", [1002, 1003])
+def test_a_non_ifs_share_not_yet_claimed_is_a_pending_claim_of_its_target(
+    machine: Machine, catalog: int
+) -> None:
+    """What the properties read to know which live process may still claim a socket (R7)."""
+    sem, src, tgt = machine.sem, machine.source, machine.target
+    w, s = made(machine, machine.world, src, catalog, TCP_V4)
+    w, r = sem.call(w, src, 0, WSPDuplicateSocket(s, w.procs[tgt].pid))
+    assert isinstance(r.value, ProtocolInfo)
+    provider = sem.provider(catalog)
+    assert provider is not None
+    claims = list(provider.pending_claims(sem.provider_state(w, provider)))
+    assert [(c.sock, c.target_pid, c.holds_ref) for c in claims] == [
+        (0, w.procs[tgt].pid, catalog == 1002)
+    ]
+    w, r = sem.call(w, tgt, 0, WSPSocket(info=r.value))
+    assert r.ok and list(provider.pending_claims(sem.provider_state(w, provider))) == []
+
+
+def test_wine_hands_back_the_value_of_an_info_claimed_before_and_changes_nothing() -> None:
+    """A replayed IFS info under Wine: the handle is a descriptor already, not a pending
+    duplicate, so it is not claimed again; Wine's WSASocket returns the stored value unchecked."""
+    sem = Semantics(profile=WINE)
+    w = sem.initial_world()
+    w, src = sem.spawn(w)
+    w, tgt = sem.spawn(w)
+    w, r = sem.call(w, src, 0, WSPSocket(1001))
+    assert isinstance(r.value, int)
+    w, r = sem.call(w, src, 0, WSPDuplicateSocket(r.value, w.procs[tgt].pid))
+    info = r.value
+    assert isinstance(info, ProtocolInfo)
+    w, r = sem.call(w, tgt, 0, WSPSocket(info=info))
+    assert r.ok
+    after, again = sem.call(w, tgt, 0, WSPSocket(info=info))
+    assert again == Result(WSAError.NO_ERROR, info.provider_reserved) and after == w
+
+
+def test_a_providers_repr_names_its_class_name_and_catalog_entry() -> None:
+    assert repr(NonIfsProvider("non-ifs-claim", 1003)) == "NonIfsProvider('non-ifs-claim', 1003)"
+    assert repr(IfsProvider()) == "IfsProvider('ifs', 1001)"
