@@ -43,3 +43,23 @@ def test_every_property_holds_under_each_fault_family_but_the_documented_m4_cost
     undecided = {Verdict.UNKNOWN, Verdict.NOT_FOUND}
     assert not [r.name for r in result.properties if r.verdict in undecided]
 
+
+STRANGER_FAMILIES = {"none": Faults(), "crash": Faults(crash=1), "exhaust": Faults(exhaust=1)}
+
+
+@pytest.mark.parametrize("family", STRANGER_FAMILIES)
+@pytest.mark.parametrize("provider", PROVIDER_NAMES)
+def test_a_stranger_forging_infos_breaks_no_property_under_each_fault_family(
+    provider: str, family: str
+) -> None:
+    """A process never named as a target guesses dwProviderReserved (handle values, share
+    tokens): it never gets a descriptor (no-strangers) and the handoff's properties all hold, but
+    the claim-time provider's documented cost under a crash or a shortage."""
+    config = ScenarioConfig(provider=provider, stranger=True, faults=STRANGER_FAMILIES[family])
+    result = check(checkable(HandoffModel(config)))
+    assert result.complete and result.deadlock_count == 0
+    verdicts = {r.name: r.verdict for r in result.properties}
+    assert verdicts["no-strangers"] is Verdict.HOLDS
+    violated = {n for n, v in verdicts.items() if v is Verdict.VIOLATED}
+    costly = provider == "non-ifs-claim" and family in PREMATURE_AT_CLAIM
+    assert violated == ({"no-premature-close"} if costly else set())
