@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from wspshare.models.scenario import HandoffModel, ScenarioConfig
 from wspshare.models.scenario.config import PROVIDER_NAMES, Faults
+from wspshare.models.variants import CATALOGUE
 from wspshare.properties.checker import Verdict, check
 from wspshare.properties.handoff import checkable
 
@@ -63,3 +64,14 @@ def test_a_stranger_forging_infos_breaks_no_property_under_each_fault_family(
     violated = {n for n, v in verdicts.items() if v is Verdict.VIOLATED}
     costly = provider == "non-ifs-claim" and family in PREMATURE_AT_CLAIM
     assert violated == ({"no-premature-close"} if costly else set())
+
+
+def test_a_stranger_let_in_by_a_missing_pid_check_takes_the_share_and_closes_it_again() -> None:
+    """The seeded bug no-pid-check: a forged share token is claimed by the stranger, so the
+    target's claim fails (the handoff does not succeed, and the socket can close before the
+    target could claim it); the stranger then closes what it took, so nothing leaks."""
+    variant = next(v for v in CATALOGUE if v.name == "no-pid-check")
+    result = check(checkable(variant.model()), stop_early=False)
+    assert result.complete and result.deadlock_count == 0
+    violated = {r.name for r in result.properties if r.verdict is Verdict.VIOLATED}
+    assert violated == {"no-strangers", "handoff-succeeds", "no-premature-close"}
