@@ -1,25 +1,21 @@
-"""Ctrl-C during z3 work, given back to Python as one ``KeyboardInterrupt``.
+"""Ctrl-C during z3 work, given back to Python as one ``KeyboardInterrupt``, within moments.
 
-Three things hide a Ctrl-C from a proof or a bounded search that uses z3:
+Left alone, z3 and Python lose a Ctrl-C between them in several ways:
 
-- While ``Solver.check`` runs, z3 handles SIGINT itself: it stops the query and answers
-  ``unknown``, and Python never sees the signal.  The caller would carry on with the next query as
-  if one had merely timed out; ``checked`` raises ``KeyboardInterrupt`` instead.  z3 names the
-  reason "interrupted from keyboard" for a one-shot query, but "canceled" in an incremental one
-  (after ``push``), which is also what it says when the query's own timeout runs out, so
-  "canceled" counts as Ctrl-C only when it came clearly before that timeout.
-- z3's own SIGINT handler only cancels the query: a query that was about to answer still answers
-  ``sat`` or ``unsat``, and the signal is gone.
-- A signal that arrives while ctypes converts the arguments of a z3 call comes out as
-  ``ctypes.ArgumentError("argument 1: KeyboardInterrupt: ")``.
-- A signal that arrives in a finaliser (z3 objects free their C side in ``__del__``) is printed
-  and dropped by Python.
+- While ``Solver.check`` runs, z3 handles SIGINT itself, and only cancels the query: a query that
+  was about to answer still answers ``sat`` or ``unsat``, an interrupted one answers ``unknown``,
+  and either way Python never sees the signal, so a proof carries on with its next query.
+- Python's own handler raises ``KeyboardInterrupt`` wherever the main thread is.  Inside z3's
+  Python layer that can be a constructor (leaving an object that its finaliser then trips over), a
+  finaliser (Python prints the exception and drops it), a ctypes callback (the same), or ctypes'
+  conversion of an argument (``ctypes.ArgumentError: argument 1: KeyboardInterrupt``).
 
-``solver_interrupts`` covers them all.  It turns z3's handler off and keeps Python's, which
-remembers the signal before raising; Python's handler runs only between bytecodes, so a watcher
-thread, woken by the signal through ``signal.set_wakeup_fd``, interrupts z3 meanwhile.  ``checked``
-raises at the end of any query during which a Ctrl-C came, whatever the query answered, and the
-ctypes error is turned back into Ctrl-C.
+``solver_interrupts`` replaces both handlers for the duration of a block.  Its SIGINT handler only
+notes the signal; a watcher thread, woken at once through ``signal.set_wakeup_fd`` even while
+the main thread is inside z3, interrupts z3; and ``KeyboardInterrupt`` is raised at safe points:
+after each query (``checked``), at ``poll``, and for a z3 call that the interruption cancelled.
+z3 names an interrupted query's reason "canceled" (or "interrupted from keyboard"), which is also
+what it says when a query's own timeout runs out; the noted signal tells the two apart.
 """
 
 from __future__ import annotations
@@ -44,23 +40,34 @@ _pending = threading.Event()  # a Ctrl-C seen by ``solver_interrupts`` and not y
 def checked(solver: z3.Solver, *assumptions: Any, timeout_ms: int | None = None) -> Any:
     """``solver.check(*assumptions)``; ``KeyboardInterrupt`` if Ctrl-C interrupted it, or came
     earlier and was lost.  ``timeout_ms`` is the timeout the solver was given, if any."""
-    if _pending.is_set():
-        raise KeyboardInterrupt
+    poll()
     start = time.monotonic()
     answer = solver.check(*assumptions)
+    poll()  # whatever the query answered: a Ctrl-C came during it
     if answer != z3.unknown:
         return answer
+    # z3 stopped by a Ctrl-C outside ``solver_interrupts`` (its own handler): told apart from a
+    # timeout by the time it took.
     reason = solver.reason_unknown()
     elapsed_ms = 1000 * (time.monotonic() - start)
     early = timeout_ms is None or elapsed_ms < TIMEOUT_MARGIN * timeout_ms
-    if "interrupted" in reason or (reason == "canceled" and early) or _pending.is_set():
+    if "interrupted" in reason or (reason == "canceled" and early):
         raise KeyboardInterrupt
     return answer
 
 
-def _remember_and_raise(signum: int, frame: FrameType | None) -> None:
+def _remember(signum: int, frame: FrameType | None) -> None:
+    """Note Ctrl-C; it is raised at the next safe point (``checked``, ``poll``, the end of the
+    block).  Raising where the main thread happens to be would break z3's own objects: a
+    ``KeyboardInterrupt`` inside a z3 constructor, finaliser or ctypes callback leaves half-built
+    objects and printed tracebacks behind."""
     _pending.set()
-    raise KeyboardInterrupt
+
+
+def poll() -> None:
+    """A safe point: raise ``KeyboardInterrupt`` if Ctrl-C came since the block began."""
+    if _pending.is_set():
+        raise KeyboardInterrupt
 
 
 _STOP = b"\xff"  # not a signal number: tells the watcher to end
@@ -90,13 +97,15 @@ def solver_interrupts() -> Iterator[None]:
     os.set_blocking(write_end, False)
     watcher = threading.Thread(target=_watch, args=(read_end,), daemon=True)
     previous_fd = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
-    signal.signal(signal.SIGINT, _remember_and_raise)
+    signal.signal(signal.SIGINT, _remember)
     z3.set_param("ctrl_c", False)
     watcher.start()
     try:
         yield
-    except ctypes.ArgumentError as error:
-        if "KeyboardInterrupt" not in str(error) and not _pending.is_set():
+        poll()
+    except (ctypes.ArgumentError, z3.Z3Exception):
+        # A call that z3 cancelled, meanwhile, because of the Ctrl-C ("push canceled", ...).
+        if not _pending.is_set():
             raise
         raise KeyboardInterrupt from None
     finally:

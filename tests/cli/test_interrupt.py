@@ -70,3 +70,9 @@ def test_ctrl_c_stops_bounded_model_checking_at_the_depth_being_asked(tmp_path: 
     code, out, err, took = interrupt(["bmc", "handoff", "--depth", "12"], tmp_path)
     assert_clean_interrupt(code, err, took, "depth")
     assert "deeper paths were not searched" in out
+
+
+def test_ctrl_c_stops_the_parametric_proof_and_reports_nothing_of_it(tmp_path: Path) -> None:
+    code, out, err, took = interrupt(["prove", "--parametric"], tmp_path)
+    assert_clean_interrupt(code, err, took, "unfinished")
+    assert "proved for every size" not in out

@@ -21,6 +21,7 @@ from wspshare.commands.options import add_json, add_progress, progress_mode
 from wspshare.commands.values import whole_number
 from wspshare.progress import Reporter
 from wspshare.properties.smt.induction import ProofResult, prove
+from wspshare.properties.smt.interrupt import solver_interrupts
 from wspshare.properties.smt.invariants import all_formulas
 from wspshare.properties.smt.parametric import ParametricResult, prove_parametric
 from wspshare.properties.smt.report import args_text, state_lines, table
@@ -135,7 +136,15 @@ def run_parametric(args: argparse.Namespace) -> int:
         raise UsageError("--parametric has no bound; drop --bound")
     with Reporter(progress_mode(args), "proving for every size") as reporter:
         reporter.update("lemmas and operations")
-        result = prove_parametric(twin_for(args.variant, DEFAULT), timeout_ms=1000 * args.timeout)
+        try:
+            with solver_interrupts():
+                twin = twin_for(args.variant, DEFAULT)
+                result = prove_parametric(twin, timeout_ms=1000 * args.timeout)
+        except KeyboardInterrupt:
+            # The parametric proof is one argument: a part of it proves nothing, so nothing is
+            # reported or written.
+            print("wspshare: interrupted: the parametric proof is unfinished", file=sys.stderr)
+            return EXIT_INTERRUPTED
     print(render_parametric(result), file=report_stream(args.json))
     if args.json:
         write_json(args.json, result)
