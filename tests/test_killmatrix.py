@@ -77,6 +77,7 @@ def test_a_narrow_race_is_missed_by_simulation_but_caught_by_search() -> None:
     assert matrix.only_catchers() == {"stale-handle-reuse": "exhaustive"}
 
 
+@pytest.mark.slow  # over a minute on two busy cores; .ci/run runs the slow tier
 def test_the_hypothesis_and_z3_columns_catch_a_double_close() -> None:
     from wspshare.matrix.bmc_column import bmc_cell
     from wspshare.matrix.hypothesis_column import hypothesis_cell

@@ -99,6 +99,7 @@ def test_non_ifs_providers_behave_as_documented_under_wine(machine: Machine, cat
     assert m.sem.call(w, m.target, 0, WSPSocket(info=info))[1].error is WSAError.WSAEINVAL
 
 
+@pytest.mark.slow  # over a minute on two busy cores; .ci/run runs the slow tier
 def test_every_property_claimed_under_wine_holds_in_wine_with_faults_and_a_stranger() -> None:
     for name in ("wine", "fanout", "listener"):
         switches = Switches(profile="wine", stranger=name != "listener", crash=1, duplicate=1)

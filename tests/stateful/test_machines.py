@@ -35,6 +35,7 @@ class LeakyExitKernel(Kernel):
         return w._replace(procs=tuple(procs))
 
 
+@pytest.mark.slow  # over a minute on two busy cores; .ci/run runs the slow tier
 def test_call_machine_fails_with_a_short_trace_when_exit_does_not_run_down() -> None:
     failure = find_failure(call_machine(lambda: Semantics(kernel=LeakyExitKernel())), SETTINGS)
     assert failure is not None
@@ -44,6 +45,7 @@ def test_call_machine_fails_with_a_short_trace_when_exit_does_not_run_down() -> 
     assert "ExitProcess" in failure.render()
 
 
+@pytest.mark.slow  # over a minute on two busy cores; .ci/run runs the slow tier
 def test_scenario_machine_finds_the_premature_close_of_a_late_reference() -> None:
     cfg = ScenarioConfig(provider="non-ifs-claim", ack=False)
     failure = find_failure(scenario_machine(lambda: HandoffModel(cfg)), SETTINGS)
