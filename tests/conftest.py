@@ -46,6 +46,7 @@ FAST_MODULES = frozenset(
         "test_semantics_edges.py",
         "test_io_and_api_edges.py",
         "test_fd_close.py",
+        "test_layered_calls.py",
     }
 )
 
