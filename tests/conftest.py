@@ -47,6 +47,7 @@ FAST_MODULES = frozenset(
         "test_io_and_api_edges.py",
         "test_fd_close.py",
         "test_layered_calls.py",
+        "test_role_programs.py",
     }
 )
 
