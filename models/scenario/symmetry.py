@@ -105,20 +105,34 @@ def reduces(model: HandoffModel) -> bool:
 
 def canonical(model: HandoffModel, state: HandoffState) -> HandoffState:
     """The representative of ``state``'s class: targets sorted, helper threads sorted."""
-    targets = model.config.targets
-    if targets >= 2:
-        procs = state.world.procs
-        pids = [procs[1 + k].pid for k in range(targets)]
-        keys = [_local_key(state, k, pids) for k in range(targets)]
-        if len(set(keys)) < targets:  # a tie: look at the world's references to each target too
-            providers = model.semantics.providers
-            keys = [(key, _world_key(state, k, pids, providers)) for k, key in enumerate(keys)]
-        order = sorted(range(targets), key=keys.__getitem__)  # order[new] = old
-        if any(old != new for new, old in enumerate(order)):
-            state = _permute(state, order, pids, model.semantics.providers)
+    order = target_order(model, state)
+    if any(old != new for new, old in enumerate(order)):
+        state = permute_targets(model, state, order)
     if model.config.threads >= 3:
         state = state._replace(regs=tuple(_sort_helpers(r) for r in state.regs))
     return state
+
+
+def target_order(model: HandoffModel, state: HandoffState) -> list[int]:
+    """The renaming that sorts ``state``'s targets: ``order[new] = old`` (the identity with
+    fewer than two targets).  Liveness under symmetry needs it as well as the sorted state."""
+    targets = model.config.targets
+    if targets < 2:
+        return list(range(targets))
+    procs = state.world.procs
+    pids = [procs[1 + k].pid for k in range(targets)]
+    keys = [_local_key(state, k, pids) for k in range(targets)]
+    if len(set(keys)) < targets:  # a tie: look at the world's references to each target too
+        providers = model.semantics.providers
+        keys = [(key, _world_key(state, k, pids, providers)) for k, key in enumerate(keys)]
+    return sorted(range(targets), key=keys.__getitem__)
+
+
+def permute_targets(model: HandoffModel, state: HandoffState, order: list[int]) -> HandoffState:
+    """``state`` with target ``order[i]`` renamed to target ``i`` (any permutation)."""
+    procs = state.world.procs
+    pids = [procs[1 + k].pid for k in range(model.config.targets)]
+    return _permute(state, order, pids, model.semantics.providers)
 
 
 # --- the sort key of one target ------------------------------------------------------------------
