@@ -59,6 +59,7 @@ class LivenessGraph(Generic[S, A]):
             int, int
         ] = {}  # initial state fingerprint -> position; the caller fills it
         self._action_ids: dict[A, int] = {}
+        self.actions: list[A] = []  # by action id
         self._fair: list[bool] = []
 
     def visit(self, key: int, state: S) -> None:
@@ -75,12 +76,24 @@ class LivenessGraph(Generic[S, A]):
             aid = ids.get(action)
             if aid is None:
                 aid = ids[action] = len(ids)
+                self.actions.append(action)
                 self._fair.append(self._model.is_fair(action))
             recorded.append((position, aid, successor))
         self.edges[key] = tuple(recorded)
 
     def find_lasso(self, index: int) -> Lasso | None:
         """A fair behaviour on which ``properties[index]`` never holds, or None."""
+        prev, order, stopping = self.bad_region(index)
+        if stopping is not None:
+            return self._lasso(prev, stopping, [], None)
+        return self.fair_cycle(prev, order)
+
+    def bad_region(
+        self, index: int
+    ) -> tuple[dict[int, tuple[int | None, int]], list[int], int | None]:
+        """The states reachable through states where ``properties[index]`` is false, as a
+        breadth-first tree (state -> (parent, action position)) and its order, and the first
+        such state where no fair action is enabled (the search stops there), if any."""
         bit = 1 << index
         edges, holds, fair = self.edges, self.holds, self._fair
 
@@ -98,16 +111,14 @@ class LivenessGraph(Generic[S, A]):
             node = queue.popleft()
             order.append(node)
             if not any(fair[aid] for _, aid, _ in edges[node]):
-                return self._lasso(prev, node, [], None)
+                return prev, order, node
             for position, _, succ in edges[node]:
                 if succ not in prev and bad(succ):
                     prev[succ] = (node, position)
                     queue.append(succ)
-        return self._fair_cycle(prev, order)
+        return prev, order, None
 
-    def _fair_cycle(
-        self, prev: dict[int, tuple[int | None, int]], order: list[int]
-    ) -> Lasso | None:
+    def fair_cycle(self, prev: dict[int, tuple[int | None, int]], order: list[int]) -> Lasso | None:
         def inner(node: int) -> list[int]:
             return [succ for _, _, succ in self.edges[node] if succ in prev]
 

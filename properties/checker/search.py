@@ -15,6 +15,7 @@ from wspshare.models.protocol import Expectation, Model, Property
 
 from .explore import Edge, Exploration, explore
 from .fingerprint import Fingerprint, fast_fingerprint
+from .lifted import LiftedLivenessGraph, Lifting, PermutationKeys
 from .liveness import Lasso, LivenessGraph
 from .path import Path, replay
 from .por import Persistent, reducer
@@ -29,8 +30,8 @@ Strategy = Literal["bfs", "dfs", "random"]
 STOPPED = "stopped at the first violation"
 
 _NO_LIVENESS_UNDER_SYMMETRY = (
-    "not checked: liveness under symmetry reduction would need the model to permute actions as "
-    "well as states; run again with symmetry=False"
+    "not checked: liveness under symmetry reduction needs the model's symmetry as permutations "
+    "of states and actions (lifting=); run again with symmetry=False"
 )
 
 
@@ -128,6 +129,7 @@ def check(
     partial_on_interrupt: bool = False,
     workers: int = 1,
     por: bool = True,
+    lifting: Lifting[S, A] | None = None,
 ) -> CheckResult[S, A]:
     """Check every property of ``model`` and look for deadlocks.
 
@@ -149,6 +151,10 @@ def check(
     one-process breadth- or depth-first search that checks no EVENTUALLY property (the
     reduction keeps safety verdicts and deadlocks, not liveness under fairness); its paths may
     be longer than the shortest ones, which ``por=False`` gives.
+    ``lifting``: the model's symmetry as permutations of states and actions (``lifted``); with
+    ``symmetry`` it lets EVENTUALLY properties be checked on the reduced state space (without
+    it they are reported not checked), the states then being deduplicated by
+    ``lifting.canonical_with`` instead of ``model.representative``.
     """
     if strategy == "random":
         return random_walks(
@@ -172,14 +178,21 @@ def check(
     start = time.monotonic()
     properties = list(model.properties())
     eventually = [p for p in properties if p.expectation is Expectation.EVENTUALLY]
-    liveness = LivenessGraph(model, eventually) if eventually and not symmetry else None
+    liveness: LivenessGraph[S, A] | None = None
+    keys = fingerprint
+    if eventually and not symmetry:
+        liveness = LivenessGraph(model, eventually)
+    elif eventually and lifting is not None:  # the annotated quotient (``lifted``)
+        permuting = PermutationKeys(lifting, fingerprint)
+        liveness = LiftedLivenessGraph(model, eventually, lifting, permuting)
+        keys, symmetry = permuting, False  # the keys are the representatives' already
     recorder = _Recorder(
         model, properties, liveness, stop_early, max_deadlock_paths, stop_at_first,
         strategy == "bfs",
     )  # fmt: skip
     persistent: Persistent[S, A] | None = reducer(model) if por and liveness is None else None
     run = explore(
-        model, recorder, depth_first=strategy == "dfs", symmetry=symmetry, fingerprint=fingerprint,
+        model, recorder, depth_first=strategy == "dfs", symmetry=symmetry, fingerprint=keys,
         max_states=max_states, max_depth=max_depth, max_seconds=max_seconds,
         record_edges=liveness is not None, progress=progress,
         partial_on_interrupt=partial_on_interrupt, persistent=persistent,

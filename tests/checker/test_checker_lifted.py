@@ -1,0 +1,66 @@
+"""Liveness under symmetry (``lifted``): the same verdicts as the full search, and lassos that are
+real behaviours of the full model, weakly fair and never reaching the goal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from wspshare.properties.checker import Path, Verdict, check
+
+from tests.checker.symmetric_toys import RandomSymmetric, SortedLifting, TurnTaking
+
+
+def fair_lasso_of(model: Any, path: Path[Any, Any], prop: str) -> None:
+    """``path`` is a real behaviour of ``model`` on which ``prop`` never holds, and it is weakly
+    fair: it stops where no fair action is enabled, or its loop takes every fair action enabled
+    in all of the loop's states."""
+    holds = next(p for p in model.properties() if p.name == prop).holds
+    state = path.steps[0].state
+    assert state in model.init_states()
+    for step in path.steps[1:]:
+        assert step.action in model.actions(state)
+        state = model.next_state(state, step.action)
+        assert state == step.state
+    assert not any(holds(s) for s in path.states)
+    fair = {a for a in model.actions(path.last) if model.is_fair(a)}
+    if path.loop_index is None:
+        assert not fair
+        return
+    assert path.last == path.steps[path.loop_index].state
+    loop = path.steps[path.loop_index :]
+    always = set.intersection(
+        *({a for a in model.actions(s.state) if model.is_fair(a)} for s in loop)
+    )
+    assert always <= {s.action for s in loop[1:]}
+
+
+def test_a_quotient_self_loop_that_renames_the_processes_is_a_fair_real_cycle() -> None:
+    model = TurnTaking()
+    full = check(model)["finishes"]
+    lifted = check(model, symmetry=True, lifting=SortedLifting(2))["finishes"]
+    assert full.verdict is lifted.verdict is Verdict.VIOLATED
+    assert lifted.path is not None
+    assert [s.label for s in lifted.path.steps[1:]] == ["step 0", "step 1"]
+    fair_lasso_of(model, lifted.path, "finishes")
+
+
+def test_without_a_lifting_liveness_under_symmetry_is_not_checked() -> None:
+    result = check(TurnTaking(), symmetry=True)["finishes"]
+    assert result.verdict is Verdict.UNKNOWN and "not checked" in result.note
+
+
+@pytest.mark.parametrize("k", [2, 3])
+def test_random_symmetric_systems_get_the_full_searchs_verdict(k: int) -> None:
+    seen = set()
+    for seed in range(150):
+        model = RandomSymmetric(seed, k)
+        full = check(model)["reaches"]
+        lifted_result = check(model, symmetry=True, lifting=SortedLifting(k))
+        lifted = lifted_result["reaches"]
+        assert lifted.verdict is full.verdict, seed
+        seen.add((full.verdict, None if full.path is None else full.path.loop_index is None))
+        if lifted.path is not None:
+            fair_lasso_of(model, lifted.path, "reaches")
+    # the family covers both verdicts and both kinds of counterexample
+    assert {(Verdict.HOLDS, None), (Verdict.VIOLATED, True), (Verdict.VIOLATED, False)} <= seen
