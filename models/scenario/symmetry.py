@@ -105,9 +105,9 @@ def reduces(model: HandoffModel) -> bool:
 
 def canonical(model: HandoffModel, state: HandoffState) -> HandoffState:
     """The representative of ``state``'s class: targets sorted, helper threads sorted."""
-    order = target_order(model, state)
+    order, pids = _sorting(model, state)
     if any(old != new for new, old in enumerate(order)):
-        state = permute_targets(model, state, order)
+        state = _permute(state, order, pids, model.semantics.providers)
     if model.config.threads >= 3:
         state = state._replace(regs=tuple(_sort_helpers(r) for r in state.regs))
     return state
@@ -116,16 +116,21 @@ def canonical(model: HandoffModel, state: HandoffState) -> HandoffState:
 def target_order(model: HandoffModel, state: HandoffState) -> list[int]:
     """The renaming that sorts ``state``'s targets: ``order[new] = old`` (the identity with
     fewer than two targets).  Liveness under symmetry needs it as well as the sorted state."""
+    return _sorting(model, state)[0]
+
+
+def _sorting(model: HandoffModel, state: HandoffState) -> tuple[list[int], list[int]]:
+    """``target_order`` and the targets' pids."""
     targets = model.config.targets
     if targets < 2:
-        return list(range(targets))
+        return list(range(targets)), []
     procs = state.world.procs
     pids = [procs[1 + k].pid for k in range(targets)]
     keys = [_local_key(state, k, pids) for k in range(targets)]
     if len(set(keys)) < targets:  # a tie: look at the world's references to each target too
         providers = model.semantics.providers
         keys = [(key, _world_key(state, k, pids, providers)) for k, key in enumerate(keys)]
-    return sorted(range(targets), key=keys.__getitem__)
+    return sorted(range(targets), key=keys.__getitem__), pids
 
 
 def permute_targets(model: HandoffModel, state: HandoffState, order: list[int]) -> HandoffState:
