@@ -48,6 +48,7 @@ FAST_MODULES = frozenset(
         "test_fd_close.py",
         "test_layered_calls.py",
         "test_role_programs.py",
+        "test_layered_transparency.py",
     }
 )
 
