@@ -8,6 +8,9 @@ a set; the Python tuple is sorted by token, the twin keeps them in any cell).  G
 share the slot the record was made for (``intended``) and, per world, whether a claim ever went
 to a stranger or a share was claimed twice (``stranger``, ``reclaimed``).
 
+The layers of a protocol chain keep a context per descriptor, held only when ``Bounds.layers``
+is positive (``properties.smt.layers``), the same way.
+
 The state the calls beyond the seed need (R12, R15: a socket's kind, port, backlog, connection or
 datagram queue, shutdown bits, delivered network events) exists only when ``Bounds.queue`` is
 positive; otherwise those fields are empty lists, so the seed's proofs build the very same terms
@@ -37,13 +40,15 @@ class Bounds:
     sockets: int = 2
     shares: int = 2
     queue: int = 0  # cells of each socket's queue and taken ghost; 0: no endpoint calls
+    layers: int = 0  # layered providers of a protocol chain (``properties.smt.layers``); 0: none
 
     def __str__(self) -> str:
         text = (
             f"{self.procs} processes x {self.threads} threads, {self.handles} handle values, "
             f"{self.sockets} sockets, {self.shares} shares per non-IFS provider"
         )
-        return text + (f", {self.queue} queue cells per socket" if self.queue else "")
+        text += f", {self.queue} queue cells per socket" if self.queue else ""
+        return text + (f", {self.layers} layers" if self.layers else "")
 
 
 def value_of(j: int) -> int:
@@ -107,6 +112,11 @@ class SymState:
     origin: list[Any] = field(default_factory=list)
     shut: list[Any] = field(default_factory=list)
     signalled: list[Any] = field(default_factory=list)
+    # Per layer of a protocol chain, per handle cell (slot, value): whether the layer keeps a
+    # context for its descriptor there, and the next provider's descriptor behind it.  Empty
+    # when the bounds have no layers.
+    ctx: list[list[list[Any]]] = field(default_factory=list)
+    ctx_lower: list[list[list[Any]]] = field(default_factory=list)
 
     def with_(self, **changes: Any) -> SymState:
         return replace(self, **changes)
@@ -172,7 +182,22 @@ def fresh(b: Bounds, tag: str) -> SymState:
         stranger=z3.Bool(f"stranger_{tag}"),
         reclaimed=z3.Bool(f"reclaimed_{tag}"),
         **endpoint_fields(b, tag),
+        **layer_fields(b, tag),
     )
+
+
+def layer_fields(b: Bounds, tag: str) -> dict[str, Any]:
+    """The free variables of the layers' contexts (none when ``b.layers`` is 0)."""
+
+    def grid(name: str, make: Any) -> list[list[list[Any]]]:
+        return [
+            [[make(f"{name}_{tag}_{n}_{i}_{j}") for j in range(b.handles)] for i in range(b.procs)]
+            for n in range(b.layers)
+        ]
+
+    if not b.layers:
+        return {}
+    return {"ctx": grid("ctx", z3.Bool), "ctx_lower": grid("ctxlow", z3.Int)}
 
 
 def endpoint_fields(b: Bounds, tag: str) -> dict[str, Any]:
