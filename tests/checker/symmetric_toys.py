@@ -10,8 +10,10 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from wspshare.models.protocol import Expectation, Property
+from wspshare.properties.checker import Path
 
 from tests.checker.checker_toys import Act, ToyModel
 
@@ -144,3 +146,27 @@ def _tuples(k: int) -> list[tuple[int, ...]]:
     for _ in range(k):
         out = [(*t, v) for t in out for v in range(3)]
     return out
+
+
+def fair_lasso_of(model: Any, path: Path[Any, Any], prop: str) -> None:
+    """``path`` is a real behaviour of ``model`` on which ``prop`` never holds, and it is weakly
+    fair: it stops where no fair action is enabled, or its loop takes every fair action enabled
+    in all of the loop's states."""
+    holds = next(p for p in model.properties() if p.name == prop).holds
+    state = path.steps[0].state
+    assert state in model.init_states()
+    for step in path.steps[1:]:
+        assert step.action in model.actions(state)
+        state = model.next_state(state, step.action)
+        assert state == step.state
+    assert not any(holds(s) for s in path.states)
+    fair = {a for a in model.actions(path.last) if model.is_fair(a)}
+    if path.loop_index is None:
+        assert not fair
+        return
+    assert path.last == path.steps[path.loop_index].state
+    loop = path.steps[path.loop_index :]
+    always = set.intersection(
+        *({a for a in model.actions(s.state) if model.is_fair(a)} for s in loop)
+    )
+    assert always <= {s.action for s in loop[1:]}

@@ -3,36 +3,10 @@ real behaviours of the full model, weakly fair and never reaching the goal."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from wspshare.properties.checker import Path, Verdict, check
+from wspshare.properties.checker import Verdict, check
 
-from tests.checker.symmetric_toys import RandomSymmetric, SortedLifting, TurnTaking
-
-
-def fair_lasso_of(model: Any, path: Path[Any, Any], prop: str) -> None:
-    """``path`` is a real behaviour of ``model`` on which ``prop`` never holds, and it is weakly
-    fair: it stops where no fair action is enabled, or its loop takes every fair action enabled
-    in all of the loop's states."""
-    holds = next(p for p in model.properties() if p.name == prop).holds
-    state = path.steps[0].state
-    assert state in model.init_states()
-    for step in path.steps[1:]:
-        assert step.action in model.actions(state)
-        state = model.next_state(state, step.action)
-        assert state == step.state
-    assert not any(holds(s) for s in path.states)
-    fair = {a for a in model.actions(path.last) if model.is_fair(a)}
-    if path.loop_index is None:
-        assert not fair
-        return
-    assert path.last == path.steps[path.loop_index].state
-    loop = path.steps[path.loop_index :]
-    always = set.intersection(
-        *({a for a in model.actions(s.state) if model.is_fair(a)} for s in loop)
-    )
-    assert always <= {s.action for s in loop[1:]}
+from tests.checker.symmetric_toys import RandomSymmetric, SortedLifting, TurnTaking, fair_lasso_of
 
 
 def test_a_quotient_self_loop_that_renames_the_processes_is_a_fair_real_cycle() -> None:

@@ -32,6 +32,7 @@ from wspshare.commands.options import (
 from wspshare.commands.values import positive, scheduler_address, seconds, whole_number
 from wspshare.models.protocol import Expectation
 from wspshare.models.scenario import Action, HandoffModel, HandoffState
+from wspshare.models.scenario.lifting import HandoffLifting
 from wspshare.models.scenario.symmetry import reduces, symmetry_sound
 from wspshare.models.variants import CORRECT, VARIANTS
 from wspshare.progress import Reporter
@@ -280,11 +281,14 @@ def search(
             )
         split = False
     if not split:
+        # Under symmetry, liveness is checked on the annotated quotient (the targets'
+        # permutations acting on states and actions: ``models.scenario.lifting``).
+        lifting = HandoffLifting(model) if symmetry else None
         return check(
             model, strategy=args.strategy, symmetry=symmetry, max_states=args.max_states,
             max_depth=args.depth, max_seconds=args.max_seconds, walks=args.walks, seed=args.seed,
             progress=report, partial_on_interrupt=True, stop_at_first=not args.all,
-            por=not args.no_por,
+            por=not args.no_por, lifting=lifting,
         )  # fmt: skip
     from wspshare.properties.checker.checkpoint import Checkpoint, load
     from wspshare.properties.checker.split import parallel_check
@@ -385,7 +389,7 @@ def verdict_table(result: Result) -> str:
             verdict = "unknown (interrupted)"
         elif r.verdict is Verdict.UNKNOWN and result.stopped:
             verdict = "unknown (stopped at the first violation; --all decides it)"
-        elif r.verdict is Verdict.UNKNOWN and r.prop.expectation is Expectation.EVENTUALLY:
+        elif r.verdict is Verdict.UNKNOWN and r.note.startswith("not checked"):
             verdict = "not checked under symmetry (--no-symmetry checks it)"
         rows.append((r.name, r.prop.rule, r.prop.expectation.value, verdict, steps))
     return text_table(("PROPERTY", "RULE", "KIND", "VERDICT", "STEPS"), rows)
