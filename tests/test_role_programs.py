@@ -10,10 +10,16 @@ from collections.abc import Callable
 import pytest
 from wspshare.models.calls import WSPDuplicateSocket, WSPSocket
 from wspshare.models.scenario import HandoffModel, ScenarioConfig
-from wspshare.models.scenario.actions import Action, Deliver, Effect, Step
+from wspshare.models.scenario.actions import Action, Arrive, Deliver, Effect, Step
 from wspshare.models.scenario.model import stranger_slots
 from wspshare.models.scenario.roles.stranger import CLOSE, StrangerProgram
-from wspshare.models.scenario.state import DONE, HandoffState, StrangerRegs
+from wspshare.models.scenario.state import (
+    DONE,
+    HandoffState,
+    SourceRegs,
+    StrangerRegs,
+    TargetRegs,
+)
 from wspshare.models.semantics import Semantics
 from wspshare.models.variants import CATALOGUE
 
@@ -27,13 +33,19 @@ def drive(
 ) -> list[Event]:
     """Run fault-free to quiescence: deliveries first, then the stranger's step when
     ``let_stranger`` allows it (or nothing else is enabled), else the lowest step of the seed
-    (then the lowest slot, thread and target)."""
+    (then the lowest slot, thread and target); the network's arrivals only when no process can
+    move."""
     state = model.init_states()[0]
     events: list[Event] = []
     for _ in range(max_steps):
-        actions: list[Action] = [a for a in model.actions(state) if isinstance(a, Step | Deliver)]
-        if not actions:
-            return events
+        enabled = model.actions(state)
+        actions: list[Action] = [a for a in enabled if isinstance(a, Step | Deliver)]
+        if not actions:  # the network's next client or datagram, once nothing else can move
+            arrival = next((a for a in enabled if isinstance(a, Arrive)), None)
+            if arrival is None:
+                return events
+            state = model.next_state(state, arrival)
+            continue
         delivery = next((a for a in actions if isinstance(a, Deliver)), None)
         if delivery is not None:
             state = model.next_state(state, delivery)
@@ -169,3 +181,102 @@ def test_a_stranger_let_in_at_its_last_guess_closes_it_and_is_done() -> None:
     assert claimed.regs[stranger] == StrangerRegs((CLOSE,), second.descriptor, 2)
     assert closed.result.startswith("OK")
     assert final.regs[stranger] == StrangerRegs((DONE,), 0, 2)
+
+
+# --- the source and the target: the seed's table (docs/SPEC.md), step by step -------------------
+
+SOURCE, TARGET = 0, 1
+
+
+def walk(events: list[Event]) -> list[tuple[int, int, int, str]]:
+    """(slot, thread, step of the seed, label) of every step taken."""
+    return [(step.slot, step.thread, effect.seed_step, step.label) for step, effect, _ in events]
+
+
+def seed_table(ack: bool = True, pin: bool = True) -> list[tuple[int, int, int, str]]:
+    """The seed's handoff with one target, one thread each, in the seed's order: the source's
+    set-up is step 1 (socket, connect, keep-alive, events), then the table's steps 2 to 10; with
+    the acknowledgement (step 10's arrow) the target acknowledges before it uses the socket and
+    the source closes only once it has the acknowledgement."""
+    out = [
+        (SOURCE, 0, 1, "WSPSocket"),
+        (SOURCE, 0, 1, "WSPConnect"),
+        (SOURCE, 0, 1, "WSPSetSockOpt"),
+        (SOURCE, 0, 1, "WSPEventSelect"),
+        (SOURCE, 0, 2, "send PID_REQUEST"),
+        (TARGET, 0, 3, "receive PID_REQUEST, reply"),
+        (SOURCE, 0, 4, "receive PID_REPLY"),
+        *([(SOURCE, 0, 4, "OpenProcess(target)")] if pin else []),
+        (SOURCE, 0, 5, "WSPDuplicateSocket"),
+        (SOURCE, 0, 6, "send INFO"),
+        (TARGET, 0, 7, "receive INFO"),
+        (TARGET, 0, 8, "WSPSocket(info)"),
+        *([(TARGET, 0, 10, "send ACK")] if ack else []),
+        (TARGET, 0, 9, "WSPEventSelect"),
+        (TARGET, 0, 9, "WSPSend"),
+        (TARGET, 0, 9, "WSPCloseSocket"),
+        *([(SOURCE, 0, 10, "receive ACK")] if ack else []),
+        (SOURCE, 0, 10, "WSPCloseSocket"),
+        *([(SOURCE, 0, 10, "CloseHandle(target process)")] if pin else []),
+    ]
+    return out
+
+
+def all_released(state: HandoffState) -> bool:
+    """Every socket closed and no process holding a handle: nothing leaks."""
+    w = state.world
+    return all(s.refs == 0 for s in w.sockets) and all(p.handles == () for p in w.procs)
+
+
+@pytest.mark.parametrize("provider", ["ifs", "non-ifs", "non-ifs-claim"])
+@pytest.mark.parametrize(("ack", "pin"), [(True, True), (False, True), (True, False)])
+def test_the_seeds_handoff_takes_the_steps_of_its_table_in_order(
+    provider: str, ack: bool, pin: bool
+) -> None:
+    model = HandoffModel(ScenarioConfig(provider=provider, ack=ack, pin=pin))
+    events = drive(model)
+    assert walk(events) == seed_table(ack, pin)
+    calls = {  # the source's steps by label (each is taken once)
+        label: effect
+        for (slot, _, _, label), (_, effect, _) in zip(walk(events), events, strict=True)
+        if slot == SOURCE
+    }
+    claim = next(e for step, e, _ in events if step.label == "WSPSocket(info)")
+    reply = next(e for step, e, _ in events if step.label == "receive PID_REQUEST, reply")
+    pid = events[-1][2].world.procs[TARGET].pid
+    catalog = model.catalog_id
+    # M1: the source's socket is its first handle, 4; the pin the next free value, 8.
+    assert calls["WSPSocket"].call == f"WSPSocket(cat={catalog})"
+    assert calls["WSPSocket"].result == "OK 4" and calls["WSPSocket"].descriptor == 4
+    assert calls["WSPConnect"].call == "WSPConnect(s=4)"
+    assert calls["WSPSetSockOpt"].call == "WSPSetSockOpt(s=4, opt=0x8, val=1)"  # SO_KEEPALIVE
+    assert calls["WSPEventSelect"].call == "WSPEventSelect(s=4, mask=0x21)"  # FD_READ|FD_CLOSE
+    assert reply.result == f"reply PID_REPLY({pid})"
+    assert calls["WSPDuplicateSocket"].call == f"WSPDuplicateSocket(s=4, pid={pid})"
+    assert calls["WSPDuplicateSocket"].result.startswith("OK info(")
+    if pin:
+        assert calls["OpenProcess(target)"].call == f"OpenProcess({pid})"
+        assert calls["CloseHandle(target process)"].call == "CloseHandle(8)"
+    if ack:
+        acked = next(e for step, e, _ in events if step.label == "send ACK")
+        assert acked.result == "1"  # it holds its descriptor
+        assert calls["receive ACK"].result == "ACK(1)"
+    assert claim.result.startswith("OK ") and claim.descriptor > 0
+    d = claim.descriptor
+    for (slot, _, _, label), (_, effect, _) in zip(walk(events), events, strict=True):
+        if slot == TARGET and label in ("WSPSend", "WSPCloseSocket"):
+            assert effect.call == f"{label}(s={d})" and effect.result == "OK"
+        if slot == TARGET and label == "WSPEventSelect":
+            assert effect.call == f"WSPEventSelect(s={d}, mask=0x1)"  # FD_READ
+        if slot == SOURCE and label == "WSPCloseSocket":
+            assert effect.call == "WSPCloseSocket(s=4)" and effect.result == "OK"
+    final = events[-1][2]
+    assert model.is_final(final) and all_released(final)
+    source, target = final.regs[SOURCE], final.regs[TARGET]
+    assert isinstance(source, SourceRegs) and isinstance(target, TargetRegs)
+    assert source.closed and source.pins == (0,) and source.pcs == (DONE,)
+    assert source.pids == (pid,) and source.sock == 4
+    assert source.infos[0] is not None
+    assert target.claimed and target.worked and target.sock == d and target.pcs == (DONE,)
+    assert target.info == source.infos[0] and target.extra == 0
+    assert not final.stale_use and not final.faulted
