@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pytest
 from wspshare.models.calls import WSPDuplicateSocket, WSPSocket
+from wspshare.models.errors import WSAError
 from wspshare.models.scenario import HandoffModel, ScenarioConfig
 from wspshare.models.scenario.actions import Action, Arrive, Deliver, Effect, Step
 from wspshare.models.scenario.model import stranger_slots
@@ -21,6 +22,7 @@ from wspshare.models.scenario.state import (
     TargetRegs,
 )
 from wspshare.models.semantics import Semantics
+from wspshare.models.state import AF_INET, SOCK_DGRAM
 from wspshare.models.variants import CATALOGUE
 
 Event = tuple[Step, Effect, HandoffState]
@@ -280,3 +282,215 @@ def test_the_seeds_handoff_takes_the_steps_of_its_table_in_order(
     assert target.claimed and target.worked and target.sock == d and target.pcs == (DONE,)
     assert target.info == source.infos[0] and target.extra == 0
     assert not final.stale_use and not final.faulted
+
+
+def test_a_source_serves_two_targets_phase_by_phase_and_closes_after_both_acknowledge() -> None:
+    """M7: the source serves each target (its steps name the target), here in the seed's order;
+    it closes its descriptor only once both have acknowledged, then lets both pins go."""
+    model = HandoffModel(ScenarioConfig(provider="non-ifs", targets=2))
+    events = drive(model)
+    taken = [(slot, seed, label, step.target) for (slot, _, seed, label), (step, _, _) in zip(
+        walk(events), events, strict=True
+    )]  # fmt: skip
+    assert taken == [
+        (0, 1, "WSPSocket", -1),
+        (0, 1, "WSPConnect", -1),
+        (0, 1, "WSPSetSockOpt", -1),
+        (0, 1, "WSPEventSelect", -1),
+        (0, 2, "send PID_REQUEST", 0),
+        (0, 2, "send PID_REQUEST", 1),
+        (1, 3, "receive PID_REQUEST, reply", -1),
+        (2, 3, "receive PID_REQUEST, reply", -1),
+        (0, 4, "receive PID_REPLY", 0),
+        (0, 4, "OpenProcess(target)", 0),
+        (0, 4, "receive PID_REPLY", 1),
+        (0, 4, "OpenProcess(target)", 1),
+        (0, 5, "WSPDuplicateSocket", 0),
+        (0, 5, "WSPDuplicateSocket", 1),
+        (0, 6, "send INFO", 0),
+        (0, 6, "send INFO", 1),
+        (1, 7, "receive INFO", -1),
+        (2, 7, "receive INFO", -1),
+        (1, 8, "WSPSocket(info)", -1),
+        (2, 8, "WSPSocket(info)", -1),
+        (1, 10, "send ACK", -1),
+        (1, 9, "WSPEventSelect", -1),
+        (1, 9, "WSPSend", -1),
+        (1, 9, "WSPCloseSocket", -1),
+        (0, 10, "receive ACK", 0),
+        (2, 10, "send ACK", -1),
+        (2, 9, "WSPEventSelect", -1),
+        (2, 9, "WSPSend", -1),
+        (2, 9, "WSPCloseSocket", -1),
+        (0, 10, "receive ACK", 1),
+        (0, 10, "WSPCloseSocket", -1),
+        (0, 10, "CloseHandle(target process)", -1),
+        (0, 10, "CloseHandle(target process)", -1),
+    ]
+    w = events[-1][2].world
+    pids = (w.procs[1].pid, w.procs[2].pid)
+    dups = [e.call for s, e, _ in events if s.label == "WSPDuplicateSocket"]
+    assert dups == [f"WSPDuplicateSocket(s=4, pid={pid})" for pid in pids]
+    # The pins, 8 and 12 (M1), closed lowest value first.
+    assert [e.call for s, e, _ in events if s.label.startswith("CloseHandle")] == [
+        "CloseHandle(8)",
+        "CloseHandle(12)",
+    ]
+    final = events[-1][2]
+    source = final.regs[SOURCE]
+    assert isinstance(source, SourceRegs)
+    assert source.pids == pids and source.pins == (0, 0) and source.closed
+    infos = source.infos
+    assert infos[0] is not None and infos[1] is not None
+    assert {infos[0].provider_reserved, infos[1].provider_reserved} == {1, 2}  # two shares
+    assert all_released(final) and model.is_final(final)
+
+
+def test_with_two_threads_a_helper_uses_each_descriptor_and_the_main_thread_joins_it() -> None:
+    """R5: the source's helper sets the keep-alive option (the main thread then skips it), the
+    target's helper registers for events and sends (the main thread waits to join it); each
+    process joins its helper before it closes."""
+    model = HandoffModel(ScenarioConfig(provider="ifs", threads=2))
+    events = drive(model)
+    assert walk(events) == [
+        (0, 0, 1, "WSPSocket"),
+        (0, 0, 1, "WSPConnect"),
+        (0, 0, 1, "WSPEventSelect"),
+        (0, 1, 1, "WSPSetSockOpt"),
+        (0, 0, 2, "send PID_REQUEST"),
+        (1, 0, 3, "receive PID_REQUEST, reply"),
+        (0, 0, 4, "receive PID_REPLY"),
+        (0, 0, 4, "OpenProcess(target)"),
+        (0, 0, 5, "WSPDuplicateSocket"),
+        (0, 0, 6, "send INFO"),
+        (1, 0, 7, "receive INFO"),
+        (1, 0, 8, "WSPSocket(info)"),
+        (1, 0, 10, "send ACK"),
+        (1, 1, 9, "WSPEventSelect"),
+        (1, 1, 9, "WSPSend"),
+        (1, 0, 9, "join helper threads"),
+        (1, 0, 9, "WSPCloseSocket"),
+        (0, 0, 10, "receive ACK"),
+        (0, 0, 10, "join helper threads"),
+        (0, 0, 10, "WSPCloseSocket"),
+        (0, 0, 10, "CloseHandle(target process)"),
+    ]
+    helper = next(e for s, e, _ in events if s.slot == 0 and s.thread == 1)
+    assert helper.call == "WSPSetSockOpt(s=4, opt=0x8, val=1)" and helper.result == "OK"
+    target_helper = [e.call for s, e, _ in events if s.slot == 1 and s.thread == 1]
+    claim = next(e for s, e, _ in events if s.label == "WSPSocket(info)")
+    d = claim.descriptor
+    assert target_helper == [f"WSPEventSelect(s={d}, mask=0x1)", f"WSPSend(s={d})"]
+    final = events[-1][2]
+    target = final.regs[TARGET]
+    assert isinstance(target, TargetRegs) and target.worked and target.pcs == (DONE, DONE)
+    assert final.regs[SOURCE].pcs == (DONE, DONE)
+    assert all_released(final) and not final.stale_use
+
+
+def test_a_helper_that_never_ran_exits_once_its_main_thread_is_done() -> None:
+    """A helper thread that never got the descriptor (the source gave up at WSPSocket) leaves
+    by an exit step of its own."""
+    model = HandoffModel(ScenarioConfig(provider="ifs", threads=2))
+    state = model.init_states()[0]
+    state = state._replace(
+        world=model.semantics.inject_failure(state.world, SOURCE, WSAError.WSAENOBUFS)
+    )
+    first = next(a for a in model.actions(state) if isinstance(a, Step) and a.slot == SOURCE)
+    state, effect = model.execute(state, first)
+    assert first.label == "WSPSocket" and effect.result == "WSAENOBUFS"
+    source = state.regs[SOURCE]
+    assert isinstance(source, SourceRegs) and source.pcs == (DONE, 0) and source.sock == 0
+    mine = [a for a in model.actions(state) if isinstance(a, Step) and a.slot == SOURCE]
+    assert mine == [Step(SOURCE, 1, "exit")]
+    state, effect = model.execute(state, mine[0])
+    assert effect.call == "exit" and effect.seed_step == 1
+    assert state.regs[SOURCE].pcs == (DONE, DONE)
+    # It told its target it gave up: the target's pipe is broken, so it stops waiting.
+    target_steps = [a for a in model.actions(state) if isinstance(a, Step) and a.slot == TARGET]
+    assert [a.label for a in target_steps] == ["receive PID_REQUEST, reply"]
+    state, effect = model.execute(state, target_steps[0])
+    assert effect.result == "broken pipe" and state.regs[TARGET].pcs[0] == DONE
+
+
+SERVING_SOURCE = [
+    (SOURCE, 0, 1, "WSPSocket"),
+    (SOURCE, 0, 1, "WSPBind"),
+]
+SERVING_HANDOFF = [
+    (SOURCE, 0, 1, "WSPSetSockOpt"),
+    (SOURCE, 0, 1, "WSPEventSelect"),
+    (SOURCE, 0, 2, "send PID_REQUEST"),
+    (TARGET, 0, 3, "receive PID_REQUEST, reply"),
+    (SOURCE, 0, 4, "receive PID_REPLY"),
+    (SOURCE, 0, 4, "OpenProcess(target)"),
+    (SOURCE, 0, 5, "WSPDuplicateSocket"),
+    (SOURCE, 0, 6, "send INFO"),
+    (TARGET, 0, 7, "receive INFO"),
+    (TARGET, 0, 8, "WSPSocket(info)"),
+    (TARGET, 0, 10, "send ACK"),
+    # The worker waits for the network; the source, acknowledged, closes its own descriptor.
+    (SOURCE, 0, 10, "receive ACK"),
+    (SOURCE, 0, 10, "WSPCloseSocket"),
+    (SOURCE, 0, 10, "CloseHandle(target process)"),
+]
+
+
+def test_a_prefork_worker_accepts_each_client_closes_it_and_stops_when_all_are_served() -> None:
+    model = HandoffModel(ScenarioConfig(provider="non-ifs", pattern="listener", clients=2))
+    events = drive(model)
+    assert walk(events) == [
+        *SERVING_SOURCE,
+        (SOURCE, 0, 1, "WSPListen"),
+        *SERVING_HANDOFF,
+        (TARGET, 0, 9, "WSPAccept"),
+        (TARGET, 0, 9, "WSPCloseSocket(accepted)"),
+        (TARGET, 0, 9, "WSPAccept"),
+        (TARGET, 0, 9, "WSPCloseSocket(accepted)"),
+        (TARGET, 0, 9, "stop serving"),
+        (TARGET, 0, 9, "WSPCloseSocket"),
+    ]
+    by_label = [(s.label, e) for s, e, _ in events]
+    assert [e.call for label, e in by_label[:3]] == [
+        f"WSPSocket(cat={model.catalog_id})",
+        "WSPBind(s=4, port=80)",
+        "WSPListen(s=4, backlog=2)",  # the model's SOMAXCONN
+    ]
+    source_events = next(e for label, e in by_label if label == "WSPEventSelect")
+    assert source_events.call == "WSPEventSelect(s=4, mask=0x20)"  # FD_CLOSE alone
+    shared = next(e for label, e in by_label if label == "WSPSocket(info)").descriptor
+    accepted = [e for label, e in by_label if label == "WSPAccept"]
+    closed = [e for label, e in by_label if label == "WSPCloseSocket(accepted)"]
+    assert all(e.call == f"WSPAccept(s={shared})" and e.descriptor > 0 for e in accepted)
+    assert [e.call for e in closed] == [f"WSPCloseSocket(s={e.descriptor})" for e in accepted]
+    assert all(e.result == "OK" for e in closed)
+    final = events[-1][2]
+    target = final.regs[TARGET]
+    assert isinstance(target, TargetRegs)
+    assert target.served == 2 and target.conn == 0 and target.worked and target.pcs == (DONE,)
+    assert final.net == 2 and all_released(final) and model.is_final(final)
+
+
+def test_a_datagram_reader_reads_each_datagram_and_stops_when_all_are_read() -> None:
+    model = HandoffModel(ScenarioConfig(provider="ifs", pattern="datagram", clients=2))
+    events = drive(model)
+    assert walk(events) == [
+        *SERVING_SOURCE,
+        *SERVING_HANDOFF,
+        (TARGET, 0, 9, "WSPRecvFrom"),
+        (TARGET, 0, 9, "WSPRecvFrom"),
+        (TARGET, 0, 9, "stop serving"),
+        (TARGET, 0, 9, "WSPCloseSocket"),
+    ]
+    assert events[0][1].call == f"WSPSocket(cat={model.catalog_id})"
+    assert events[-1][2].world.sockets[0].kind[:2] == (AF_INET, SOCK_DGRAM)  # a UDP socket
+    assert events[1][1].call == "WSPBind(s=4, port=53)"
+    shared = next(e for s, e, _ in events if s.label == "WSPSocket(info)").descriptor
+    reads = [e for s, e, _ in events if s.label == "WSPRecvFrom"]
+    assert [e.call for e in reads] == [f"WSPRecvFrom(s={shared})"] * 2
+    assert all(e.result.startswith("OK") for e in reads)
+    final = events[-1][2]
+    target = final.regs[TARGET]
+    assert isinstance(target, TargetRegs)
+    assert target.served == 2 and target.conn == 0 and target.worked
+    assert final.world.sockets[0].taken == (1, 2) and all_released(final)
