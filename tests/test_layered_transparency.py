@@ -36,7 +36,13 @@ from wspshare.models.calls import (
 )
 from wspshare.models.errors import WSAError
 from wspshare.models.kernel import Kernel
-from wspshare.models.providers.layered import LayeredProvider, install_chain, top_of_chain
+from wspshare.models.providers.layered import (
+    Context,
+    LayeredProvider,
+    LayerState,
+    install_chain,
+    top_of_chain,
+)
 from wspshare.models.semantics import Semantics, standard_providers
 from wspshare.models.state import (
     AF_INET,
@@ -337,3 +343,89 @@ def test_an_overlapped_accept_through_a_chain_completes_with_a_descriptor_of_the
     for op in OVERLAPPED_ACCEPT:
         run.step(op)
     assert chain_holds(sem, run.w) == [None, None, None]
+
+
+def listening(sem: Semantics, top: LayeredProvider) -> tuple[World, int]:
+    """A listening socket made through the chain in slot 0, with one client waiting."""
+    run = Run(sem, top.catalog_id)
+    for op in [
+        ("socket", 0, "l", TCP),
+        ("call", 0, WSPBind, "l", 80),
+        ("call", 0, WSPListen, "l", 1),
+        ("client", 80, 1),
+    ]:
+        run.step(op)
+    return run.w, 0
+
+
+@pytest.mark.parametrize(("base", "layers"), CHAINS, ids=IDS)
+def test_a_layer_completes_an_accept_of_the_base_with_a_descriptor_of_its_own(
+    base: str, layers: tuple[str, ...]
+) -> None:
+    """accept_first, how a pending overlapped accept completes (R14): the base takes the first
+    connection and the layer wraps its descriptor, as a blocking WSPAccept through it does."""
+    sem = Semantics(providers=install_chain(standard_providers(), base, layers))
+    top = sem.provider_named(top_of_chain(base, layers))
+    assert isinstance(top, LayeredProvider)
+    w, index = listening(sem, top)
+    w1, r = top.accept_first(sem, w, 0, index)
+    assert r.ok and isinstance(r.value, int)
+    d = sem.switch.descriptor(w1, 0, r.value)
+    assert d is not None and d.catalog == top.catalog_id
+    conn = top.socket_of(sem, w1, 0, d)
+    assert conn is not None and conn != index and w1.sockets[conn].origin == 1
+    assert w1.sockets[index].queue == () and w1.sockets[index].taken == (1,)
+    listener = w.procs[0].issued[0]  # what the client holds: the top's descriptor
+    w2, blocking = sem.call(w, 0, 0, WSPAccept(listener))
+    assert blocking.ok and [shared(s) for s in w2.sockets] == [shared(s) for s in w1.sockets]
+    w1 = sem.issue(w1, 0, r.value)
+    assert chain_holds(sem, w1) == [None, None, None]
+
+
+@pytest.mark.parametrize(("base", "layers"), CHAINS, ids=IDS)
+def test_a_layers_new_descriptor_wraps_one_of_the_base_or_leaves_nothing(
+    base: str, layers: tuple[str, ...]
+) -> None:
+    """new_descriptor (R4 for a chain): a descriptor of the layer in the process, whose context
+    names a descriptor of the next provider for the same socket; with no room in the process's
+    table for all of them, it fails and the world is as it was."""
+    room = 1 + sum(kind == "non-ifs" for kind in layers)  # the handles one socket takes
+    sem = Semantics(
+        providers=install_chain(standard_providers(), base, layers),
+        kernel=Kernel(max_handles=room),
+    )
+    top = sem.provider_named(top_of_chain(base, layers))
+    assert isinstance(top, LayeredProvider)
+    w = sem.initial_world()
+    w, _ = sem.spawn(w)
+    w, _ = sem.spawn(w)
+    w, r = sem.call(w, 0, 0, WSPSocket(top.catalog_id))
+    assert r.ok
+    w1, made = top.new_descriptor(sem, w, 1, 0)
+    assert made.ok and isinstance(made.value, int)
+    assert len(w1.procs[1].handles) == room
+    d = sem.switch.descriptor(w1, 1, made.value)
+    assert d is not None and d.catalog == top.catalog_id
+    assert top.socket_of(sem, w1, 1, d) == 0
+    assert [c.pid for c in top.contexts(w1.providers[sem.providers.index(top)])] == [
+        w.procs[0].pid,
+        w.procs[1].pid,
+    ]
+    w2, full = top.new_descriptor(sem, w1, 1, 0)
+    assert full.error is WSAError.WSAEMFILE and w2 == w1
+
+
+def test_a_layers_state_renames_its_processes_and_lists_each_ones_references() -> None:
+    """Symmetry reduction (models.scenario.symmetry): a layer's contexts name processes by pid,
+    so a renaming of pids renames them (and keeps them sorted); each process's references are
+    its contexts' (descriptor, descriptor below) pairs."""
+    layer = LayeredProvider("lsp1", 2001, (2001, 1001), ifs=False)
+    state = LayerState((Context(104, 8, 4), Context(108, 4, 8), Context(108, 12, 16)))
+    swap = {104: 108, 108: 104}
+    assert layer.renamed(state, swap.__getitem__) == LayerState(
+        (Context(104, 4, 8), Context(104, 12, 16), Context(108, 8, 4))
+    )
+    assert layer.renamed(LayerState(()), swap.__getitem__) == LayerState(())
+    assert layer.refs_to(state, 108) == ((4, 8), (12, 16))
+    assert layer.refs_to(state, 104) == ((8, 4),)
+    assert layer.refs_to(state, 112) == ()
