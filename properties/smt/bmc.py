@@ -36,9 +36,10 @@ from wspshare.models.errors import ModelError, WSAError
 from wspshare.models.semantics import Semantics
 from wspshare.models.state import IPPROTO_TCP, ProtocolInfo, World
 from wspshare.properties.invariants import world_violations
-from wspshare.properties.smt.concrete import encode, evaluator
+from wspshare.properties.smt.concrete import evaluator
 from wspshare.properties.smt.interrupt import checked, solver_interrupts
-from wspshare.properties.smt.invariants import INVARIANTS
+from wspshare.properties.smt.layer_concrete import encode_for, layered_violations
+from wspshare.properties.smt.layer_invariants import invariants_for
 from wspshare.properties.smt.state import Bounds, SymState, flat, fresh, ite
 from wspshare.properties.smt.twin import Twin
 from wspshare.properties.stateful.driver import Driver, PropertyViolation
@@ -122,8 +123,8 @@ def _bmc(
     result: BmcResult,
 ) -> BmcResult:
     b = twin.b
-    catalogs = tuple(p.catalog_id for p in sem.providers)
-    s0 = encode(start_world(sem, config), b, catalogs)
+    s0 = encode_for(twin, sem, start_world(sem, config))
+    invariants = invariants_for(twin)  # a layered twin's add the chain's two
     solver = z3.Solver()
     solver.set("timeout", timeout_ms)
     states: list[SymState] = [s0]
@@ -154,7 +155,7 @@ def _bmc(
             choices.append((sel, args))
         final = states[-1]
         solver.push()
-        solver.add(z3.Not(z3.And([f(twin, final) for _, f in INVARIANTS.values()])))
+        solver.add(z3.Not(z3.And([f(twin, final) for _, f in invariants.values()])))
         answer = checked(solver, timeout_ms=timeout_ms)
         result.seconds_per_depth.append(time.perf_counter() - start)
         if progress is not None:
@@ -166,7 +167,7 @@ def _bmc(
                 name = names[ev(sel)]
                 path.append((name, {p: ev(args[p]) for p in twin.actions[name][0]}))
             result.path = path
-            result.violated = [n for n, (_, f) in INVARIANTS.items() if not ev(f(twin, final))]
+            result.violated = [n for n, (_, f) in invariants.items() if not ev(f(twin, final))]
             solver.pop()
             return result
         solver.pop()
@@ -183,10 +184,12 @@ def to_call(name: str, a: dict[str, int], sem: Semantics) -> Call:
     if name == "claim":
         provider = sem.provider(a["catalog"])
         flags = provider.service_flags1 if provider else 0
+        # A layered twin's claim says whether the info's chain is its entry's (``chained``).
+        chain = getattr(provider, "chain", None) if a.get("chained", 0) else None
         info = ProtocolInfo(
             flags,
             a["catalog"],
-            (a["catalog"],),
+            chain or (a["catalog"],),
             a["family"],
             a["type"],
             a["protocol"],
@@ -248,4 +251,5 @@ def replay(sem: Semantics, config: str, path: list[Step]) -> Replay:
                 results.append(str(err.trace[-1][3]))
         worlds.append(d.world)
     violated = [n for n, _ in world_violations(sem, d.world)] + ghost
+    violated += layered_violations(sem, d.world)
     return Replay(worlds, results, violated)

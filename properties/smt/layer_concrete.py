@@ -20,9 +20,11 @@ from wspshare.models.kernel import Kernel
 from wspshare.models.providers.layered import LayeredProvider, install_chain
 from wspshare.models.semantics import Semantics, standard_providers
 from wspshare.models.state import ProtocolInfo, Result, World
+from wspshare.properties.layered import layer_references, top_of_chain
 from wspshare.properties.smt.concrete import decode, encode, evaluator, fits, twin_call
 from wspshare.properties.smt.layers import LayeredTwin
 from wspshare.properties.smt.state import Bounds, SymState, value_of
+from wspshare.properties.smt.twin import Twin
 
 BASE_NAMES = {1001: "ifs", 1002: "non-ifs", 1003: "non-ifs-claim"}
 
@@ -62,6 +64,21 @@ def context_cells(
             cells[(slot, j)] = c.lower
         out.append(cells)
     return out
+
+
+def encode_for(twin: Twin, sem: Semantics, w: World) -> SymState:
+    """The twin state of ``w``, with the layers' contexts when the twin has layers."""
+    if isinstance(twin, LayeredTwin):
+        return encode_layered(w, sem, twin)
+    return encode(w, twin.b, tuple(p.catalog_id for p in sem.providers))
+
+
+def layered_violations(sem: Semantics, w: World) -> list[str]:
+    """The chain's two properties that ``w`` breaks (none where no layer is installed)."""
+    if not any(isinstance(p, LayeredProvider) for p in sem.providers):
+        return []
+    checks = (("top-of-chain", top_of_chain), ("layer-references", layer_references))
+    return [name for name, check in checks if check(sem, w) is not None]
 
 
 def layered_fits(w: World, sem: Semantics, twin: LayeredTwin) -> bool:

@@ -16,9 +16,11 @@ looks correct here), and per-process catalogs.
 A claim carries one more argument than the plain twin's, ``chained``: whether the info's
 protocol chain starts as the named entry's does (the layer's ``lower_info`` refuses one that
 does not).  ``clients_name_the_top`` restricts creation and claims to entries no layer sits on,
-as a client of a layered catalog does (and as the chain's Hypothesis machine draws them); a
-client that names the base below a layer bypasses the layer, which no layer can prevent, so
-BMC asks for paths of such clients only.  The cross-check leaves every entry open.
+and calls on descriptors to those the switch dispatches to such an entry, as a client of a
+layered catalog behaves (and as the chain's Hypothesis machine draws its calls): a client that
+names the base below a layer, or closes the descriptor a layer keeps behind its own, bypasses
+the layer, which no layer can prevent, so BMC asks for paths of such clients only (the other
+calls are disabled).  The cross-check leaves every entry and descriptor open.
 """
 
 from __future__ import annotations
@@ -287,7 +289,13 @@ class LayeredTwin(Twin):
     def on_entries(self, st: SymState, slot: Any, value: Any, each: Any) -> Outcome:
         """The switch's dispatch of ``value`` by its entry (R4), every entry of the catalog."""
         d = self.descriptor(st, slot, value)
-        cases = [(z3.And(d.found, d.cat == cat), each(cat, d)) for cat in self.entries()]
+        cases = []
+        for cat in self.entries():
+            if self.clients_name_the_top and cat in self.covered():
+                hidden = Outcome(z3.BoolVal(False), z3.IntVal(0), z3.IntVal(0), st)
+                cases.append((z3.And(d.found, d.cat == cat), hidden))
+            else:
+                cases.append((z3.And(d.found, d.cat == cat), each(cat, d)))
         return merge(cases, err(st, E.WSAENOTSOCK))
 
     def data_call(self, s: SymState, a: Args, op: DescriptorOp, allocates: bool = False) -> Outcome:

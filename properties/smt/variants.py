@@ -5,6 +5,7 @@ from __future__ import annotations
 from wspshare.models.errors import ModelError
 from wspshare.models.semantics import Semantics
 from wspshare.models.variants import VARIANTS
+from wspshare.properties.smt.layer_mutations import LAYER_MUTATIONS, layered_twin_for
 from wspshare.properties.smt.mutations import MUTATIONS, PROTOCOL_ONLY
 from wspshare.properties.smt.state import Bounds
 from wspshare.properties.smt.twin import Twin
@@ -18,12 +19,14 @@ def twin_for(variant: str, bounds: Bounds) -> Twin:
         return Twin(bounds)
     if variant in MUTATIONS:
         return MUTATIONS[variant](bounds)
-    names = ", ".join([CORRECT, *MUTATIONS, *PROTOCOL_ONLY])
+    if variant in LAYER_MUTATIONS:  # over the witness's chain (properties.smt.layers)
+        return layered_twin_for(variant, bounds)
+    names = ", ".join([CORRECT, *MUTATIONS, *LAYER_MUTATIONS, *PROTOCOL_ONLY])
     raise ModelError(f"unknown variant {variant!r}; choose one of {names}")
 
 
 def changes_transitions(variant: str) -> bool:
-    return variant in MUTATIONS
+    return variant in MUTATIONS or variant in LAYER_MUTATIONS
 
 
 def semantics_for(variant: str, bounds: Bounds) -> Semantics:

@@ -13,6 +13,7 @@ import time
 from wspshare.matrix.cell import Cell
 from wspshare.models.variants import Variant
 from wspshare.properties.smt.bmc import bmc, bounds_for, replay
+from wspshare.properties.smt.layer_mutations import LAYER_MUTATIONS
 from wspshare.properties.smt.variants import changes_transitions, semantics_for, twin_for
 
 CONFIG = "handoff"
@@ -25,7 +26,11 @@ def bmc_cell(variant: Variant, budget: float) -> Cell:
         if variant.mutates == "scenario":
             return Cell(False, "", None, 0.0, "outside the call-level twin")
         return Cell(False, "", None, 0.0, "no twin of this mutation")
-    bounds = bounds_for(CONFIG)
+    # A chain's twin has a context grid per layer over the handle cells and two descriptors per
+    # socket and process: small tables (one socket, two values, no spare slot) keep its
+    # unrolling within the budget.
+    small = {"handles": 2, "sockets": 1, "spare": 0} if variant.name in LAYER_MUTATIONS else {}
+    bounds = bounds_for(CONFIG, **small)
     twin, sem = twin_for(variant.name, bounds), semantics_for(variant.name, bounds)
     result = bmc(twin, sem, CONFIG, DEPTH, timeout_ms=max(1000, int(budget * 1000)))
     seconds = time.perf_counter() - start

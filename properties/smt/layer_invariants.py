@@ -1,0 +1,138 @@
+"""The world invariants over a layered twin's state: the seed's, two of them read through the
+chain, and the chain's own two (``properties.layered``), with the same names.
+
+``descriptor-validity`` accepts a layer's descriptor on its base's socket and
+``provider-discipline`` wants an IFS handle from an IFS layer, as the Python checks do once a
+layer is installed (``base_of``, ``_is_ifs``).  ``common-state`` is the seed's: it reads the
+options through the base providers' descriptors only, so it says nothing about a layer's own
+(weaker than Python's, never a false alarm).  The others hold unchanged: a layer's descriptor
+holds one reference like any socket handle.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import z3
+from wspshare.properties.smt.invariants import INVARIANTS, Formula
+from wspshare.properties.smt.layers import Layer, LayeredTwin
+from wspshare.properties.smt.state import CLOSED, IFS, PROCESS, WPU, SymState, pick, value_of
+from wspshare.properties.smt.twin import Twin
+
+
+def _layered(t: Twin) -> LayeredTwin:
+    assert isinstance(t, LayeredTwin), "a chain's invariant needs the layered twin"
+    return t
+
+
+def descriptor_validity(t: Twin, s: SymState) -> Any:
+    """R5, R11: every handle names a live socket of its chain's base; the dead hold none."""
+    lt = _layered(t)
+    out = []
+    for i, j in t.cells():
+        obj = s.ho[i][j]
+        sock_ok = z3.And(
+            obj >= 0,
+            obj < s.nsocks,
+            pick(s.status, obj, CLOSED) != CLOSED,
+            pick(s.scat, obj, -1) == lt.base_of(s.hc[i][j]),
+        )
+        good = z3.And(s.alive[i], z3.Or(s.hk[i][j] == PROCESS, sock_ok))
+        out.append(z3.Implies(z3.And(i < s.nprocs, s.hp[i][j]), good))
+    return z3.And(out)
+
+
+def provider_discipline(t: Twin, s: SymState) -> Any:
+    """R4: what a client was handed is an IFS handle of an IFS entry or a WPU handle."""
+    lt = _layered(t)
+    out = []
+    for i, j in t.cells():
+        ifs = z3.Or([s.hc[i][j] == c for c in lt.ifs_entries()])
+        ok = z3.And(s.hp[i][j], s.hk[i][j] == z3.If(ifs, IFS, WPU))
+        out.append(z3.Implies(z3.And(i < s.nprocs, s.issued[i][j]), ok))
+    out += [z3.Implies(i < s.nprocs, z3.Not(s.issued_out[i])) for i in range(t.b.procs)]
+    return z3.And(out)
+
+
+def top_of_chain(t: Twin, s: SymState) -> Any:
+    """R16: no descriptor a client was handed dispatches to an entry a layer sits on."""
+    covered = sorted(_layered(t).covered())
+    return z3.And(
+        [
+            z3.Implies(
+                z3.And(i < s.nprocs, s.issued[i][j], s.hp[i][j]),
+                z3.And([s.hc[i][j] != c for c in covered]),
+            )
+            for i, j in t.cells()
+        ]
+    )
+
+
+def _row(t: Twin, s: SymState, i: int, value: Any) -> tuple[Any, Any, Any, Any]:
+    """(found, kind, obj, catalog) of the entry with ``value`` in slot ``i``'s table."""
+    found, kind, obj, cat = z3.BoolVal(False), z3.IntVal(-1), z3.IntVal(-1), z3.IntVal(-1)
+    for j in reversed(range(t.b.handles)):
+        here = z3.And(value == value_of(j), s.hp[i][j])
+        found = z3.Or(here, found)
+        kind = z3.If(here, s.hk[i][j], kind)
+        obj = z3.If(here, s.ho[i][j], obj)
+        cat = z3.If(here, s.hc[i][j], cat)
+    return found, kind, obj, cat
+
+
+def _over(lt: LayeredTwin, layer: Layer, cat: Any) -> Any:
+    """The entry is the layer's, or a layer's above it (``properties.layered._over``)."""
+    return z3.Or([cat == up.catalog for up in lt.layers if layer.catalog in up.chain])
+
+
+def layer_references(t: Twin, s: SymState) -> Any:
+    """R4, R7, R16: each layer's contexts are exactly the descriptors it stands on."""
+    lt = _layered(t)
+    out = []
+    for layer in lt.layers:
+        grid, lows = s.ctx[layer.index], s.ctx_lower[layer.index]
+        for i, j in t.cells():
+            own_desc = z3.Or(s.hk[i][j] == IFS, s.hk[i][j] == WPU)
+            found, kind, obj, cat = _row(t, s, i, lows[i][j])
+            below_cat = _over(lt, layer, cat) if layer.ifs else cat == layer.lower
+            ok = z3.And(
+                i < s.nprocs,
+                s.alive[i],
+                s.hp[i][j],
+                own_desc,
+                _over(lt, layer, s.hc[i][j]),
+                found,
+                z3.Or(kind == IFS, kind == WPU),
+                below_cat,
+                obj == s.ho[i][j],
+            )
+            out.append(z3.Implies(grid[i][j], ok))
+        if layer.ifs:
+            continue
+        for i, j in t.cells():  # every descriptor of the provider below stands behind one
+            below = z3.And(
+                i < s.nprocs,
+                s.alive[i],
+                s.hp[i][j],
+                z3.Or(s.hk[i][j] == IFS, s.hk[i][j] == WPU),
+                s.hc[i][j] == layer.lower,
+            )
+            behind = z3.Or(
+                [z3.And(grid[i][m], lows[i][m] == value_of(j)) for m in range(t.b.handles)]
+            )
+            out.append(z3.Implies(below, behind))
+    return z3.And(out)
+
+
+LAYER_INVARIANTS: dict[str, tuple[str, Formula]] = {
+    **INVARIANTS,
+    "descriptor-validity": ("R5, R11", descriptor_validity),
+    "provider-discipline": ("R4", provider_discipline),
+    "top-of-chain": ("R16", top_of_chain),
+    "layer-references": ("R4, R7, R16", layer_references),
+}
+
+
+def invariants_for(twin: Twin) -> dict[str, tuple[str, Formula]]:
+    """The invariants a twin's states are checked against: a chain's where it has layers."""
+    return LAYER_INVARIANTS if isinstance(twin, LayeredTwin) else INVARIANTS
