@@ -41,9 +41,11 @@ def test_renaming_targets_commutes_with_every_transition_and_gives_the_represent
     switches: Switches,
 ) -> None:
     # The law the lifting rests on, on every reachable state and every permutation: the renamed
-    # actions are exactly the renamed state's, and each leads to the renamed successor.
+    # actions are exactly the renamed state's, and each leads to the renamed successor; and the
+    # liveness property is the same in both (the quotient decides it per class).
     model = model_for("fanout", switches)
     lifting = HandoffLifting(model)
+    live = next(p for p in model.properties() if p.name == LIVE).holds
     perms = list(itertools.permutations(range(2)))
     renamed_some = False
     for state in reachable_states(model):
@@ -53,6 +55,7 @@ def test_renaming_targets_commutes_with_every_transition_and_gives_the_represent
         actions = model.actions(state)
         for perm in perms:
             image = lifting.rename_state(state, perm)
+            assert live(image) == live(state)
             renamed = [lifting.rename_action(a, perm) for a in actions]
             assert sorted(map(str, renamed)) == sorted(map(str, model.actions(image)))
             for action, moved in zip(actions, renamed, strict=True):
