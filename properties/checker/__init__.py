@@ -3,6 +3,7 @@
 It knows nothing of Winsock.  ``check`` runs breadth-first, depth-first or random-walk search and
 returns a ``CheckResult`` value; ``state_graph`` exports small state spaces.  Modules:
 ``explore`` (the fingerprint-storing search), ``liveness`` (EVENTUALLY under weak fairness),
+``lifted`` (the same on a symmetry-reduced state space, through the annotated quotient),
 ``random_walk``, ``path`` (counterexamples as values), ``result``, ``fingerprint``, ``graph``, and
 ``search`` (``check``).
 """
