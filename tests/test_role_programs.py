@@ -11,7 +11,17 @@ import pytest
 from wspshare.models.calls import WSPDuplicateSocket, WSPSocket
 from wspshare.models.errors import WSAError
 from wspshare.models.scenario import HandoffModel, ScenarioConfig
-from wspshare.models.scenario.actions import Action, Arrive, Deliver, Effect, Step
+from wspshare.models.scenario.actions import (
+    Action,
+    Arrive,
+    Deliver,
+    Duplicate,
+    Effect,
+    Step,
+    Timeout,
+)
+from wspshare.models.scenario.config import Faults
+from wspshare.models.scenario.messages import Direction
 from wspshare.models.scenario.model import stranger_slots
 from wspshare.models.scenario.roles.stranger import CLOSE, StrangerProgram
 from wspshare.models.scenario.state import (
@@ -32,12 +42,13 @@ def drive(
     model: HandoffModel,
     let_stranger: Callable[[HandoffState, list[Event]], bool] = lambda s, e: True,
     max_steps: int = 500,
+    start: HandoffState | None = None,
 ) -> list[Event]:
     """Run fault-free to quiescence: deliveries first, then the stranger's step when
     ``let_stranger`` allows it (or nothing else is enabled), else the lowest step of the seed
     (then the lowest slot, thread and target); the network's arrivals only when no process can
-    move."""
-    state = model.init_states()[0]
+    move.  ``start``: the state to run from (the model's initial state by default)."""
+    state = model.init_states()[0] if start is None else start
     events: list[Event] = []
     for _ in range(max_steps):
         enabled = model.actions(state)
@@ -494,3 +505,156 @@ def test_a_datagram_reader_reads_each_datagram_and_stops_when_all_are_read() -> 
     assert isinstance(target, TargetRegs)
     assert target.served == 2 and target.conn == 0 and target.worked
     assert final.world.sockets[0].taken == (1, 2) and all_released(final)
+
+
+def until(model: HandoffModel, label: str, slot: int) -> tuple[list[Event], HandoffState]:
+    """The seed-order run up to (not including) the first step ``label`` of ``slot``, and the
+    state there."""
+    events = drive(model)
+    i = next(i for i, (step, _, _) in enumerate(events) if (step.slot, step.label) == (slot, label))
+    before = events[i - 1][2] if i else model.init_states()[0]
+    return events[:i], before
+
+
+def steps_of(model: HandoffModel, state: HandoffState, slot: int) -> list[Step]:
+    return [a for a in model.actions(state) if isinstance(a, Step) and a.slot == slot]
+
+
+def test_a_target_whose_source_gave_up_stops_and_its_idle_helper_exits() -> None:
+    """The source gives up at WSPSocket (a shortage) and closes its ends of the pipes: the
+    target's wait for the pid request sees a broken pipe, it stops without acknowledging, and its
+    helper thread, which never had a descriptor, exits."""
+    model = HandoffModel(ScenarioConfig(provider="non-ifs", threads=2))
+    s = model.init_states()[0]
+    s = s._replace(world=model.semantics.inject_failure(s.world, SOURCE, WSAError.WSAENOBUFS))
+    s, _ = model.execute(s, Step(SOURCE, 0, "WSPSocket"))
+    s, _ = model.execute(s, Step(SOURCE, 1, "exit"))
+    assert steps_of(model, s, TARGET) == [Step(TARGET, 0, "receive PID_REQUEST, reply")]
+    s, effect = model.execute(s, Step(TARGET, 0, "receive PID_REQUEST, reply"))
+    assert (effect.seed_step, effect.call, effect.result) == (3, "receive", "broken pipe")
+    target = s.regs[TARGET]
+    assert isinstance(target, TargetRegs) and target.pcs == (DONE, 0) and target.sock == 0
+    assert steps_of(model, s, TARGET) == [Step(TARGET, 1, "exit")]
+    s, effect = model.execute(s, Step(TARGET, 1, "exit"))
+    assert (effect.slot, effect.thread, effect.seed_step, effect.call) == (TARGET, 1, 9, "exit")
+    assert s.regs[TARGET].pcs == (DONE, DONE) and model.is_final(s)
+    assert s.chans[0].open_ends == (False, False)  # both ends of the pipe closed
+
+
+@pytest.mark.parametrize("provider", ["ifs", "non-ifs"])
+def test_a_target_whose_claim_fails_acknowledges_with_zero_and_stops(provider: str) -> None:
+    """A shortage in the target at step 8: WSPSocket(info) fails, the target says so (ACK 0)
+    and stops without a descriptor; the source takes the acknowledgement and closes its own."""
+    model = HandoffModel(ScenarioConfig(provider=provider))
+    _, s = until(model, "WSPSocket(info)", TARGET)
+    s = s._replace(world=model.semantics.inject_failure(s.world, TARGET, WSAError.WSAENOBUFS))
+    events = drive(model, start=s)
+    assert [(slot, seed, label) for slot, _, seed, label in walk(events)] == [
+        (TARGET, 8, "WSPSocket(info)"),
+        (TARGET, 10, "send ACK"),
+        (SOURCE, 10, "receive ACK"),
+        (SOURCE, 10, "WSPCloseSocket"),
+        (SOURCE, 10, "CloseHandle(target process)"),
+    ]
+    claim, ack, received = (e for _, e, _ in events[:3])
+    assert claim.result == "WSAENOBUFS" and ack.result == "0" and received.result == "ACK(0)"
+    final = events[-1][2]
+    target = final.regs[TARGET]
+    assert isinstance(target, TargetRegs)
+    assert not target.claimed and target.sock == 0 and not target.worked
+    assert target.pcs == (DONE,) and model.is_final(final)
+    # What the duplication made for the target (M3's handle, M4's share) holds the socket until
+    # the target exits; then nothing is left.
+    assert final.world.procs[SOURCE].handles == () and not all_released(final)
+    gone = final._replace(world=model.semantics.exit_process(final.world, TARGET))
+    assert all_released(gone)
+
+
+def test_a_target_that_gets_its_info_twice_claims_it_again_and_is_refused() -> None:
+    """R2 from the target's side: a duplicated INFO (an IPC fault) is received again once the
+    target has used its descriptor, and claimed again; the claim is refused (single use), so
+    it has no second descriptor, closes its own and stops."""
+    model = HandoffModel(ScenarioConfig(provider="non-ifs", faults=Faults(duplicate=1)))
+    _, s = until(model, "receive INFO", TARGET)
+    s = model.next_state(s, Duplicate(0, Direction.DOWN, False, 0))
+    events = drive(model, start=s)
+    mine = [(seed, label) for slot, _, seed, label in walk(events) if slot == TARGET]
+    assert mine == [
+        (7, "receive INFO"),
+        (8, "WSPSocket(info)"),
+        (10, "send ACK"),
+        (9, "WSPEventSelect"),
+        (9, "WSPSend"),
+        (7, "receive INFO again"),
+        (8, "WSPSocket(info) again"),
+        (9, "WSPCloseSocket"),
+    ]
+    again = next(e for step, e, _ in events if step.label == "WSPSocket(info) again")
+    assert again.result == "WSAEINVAL"
+    final = events[-1][2]
+    target = final.regs[TARGET]
+    assert isinstance(target, TargetRegs) and target.extra == 0 and target.pcs == (DONE,)
+    assert all_released(final)
+
+
+def test_a_target_that_gets_its_info_twice_from_a_provider_that_accepts_it_twice_closes_both() -> (
+    None
+):
+    """With the seeded bug accept-twice the second claim succeeds: the target holds a second
+    descriptor (extra), closes it first, then its own."""
+    variant = next(v for v in CATALOGUE if v.name == "accept-twice")
+    model = variant.model(variant.witness.with_(faults=Faults(duplicate=1)))
+    _, s = until(model, "receive INFO", TARGET)
+    s = model.next_state(s, Duplicate(0, Direction.DOWN, False, 0))
+    events = drive(model, start=s)
+    tail = [(step.label, e) for step, e, _ in events if step.slot == TARGET][-3:]
+    (again, claimed), (close_extra, first), (close_own, second) = tail
+    assert again == "WSPSocket(info) again" and claimed.result.startswith("OK")
+    extra = claimed.descriptor
+    assert close_extra == close_own == "WSPCloseSocket"
+    assert first.call == f"WSPCloseSocket(s={extra})"
+    own = next(e for step, e, _ in events if step.label == "WSPSocket(info)").descriptor
+    assert second.call == f"WSPCloseSocket(s={own})" and own != extra
+    target = events[-1][2].regs[TARGET]
+    assert isinstance(target, TargetRegs) and target.extra == 0 and target.pcs == (DONE,)
+
+
+def test_a_source_waiting_for_a_pid_times_out_and_closes_and_its_target_sees_the_pipe_broken() -> (
+    None
+):
+    """With losses possible, a blocked receive may time out (a fault of its own): the source
+    gives up on the target, closes its end of the pipe and its descriptor; the target's reply
+    is lost on the broken pipe and its wait for the info ends with a broken pipe."""
+    model = HandoffModel(ScenarioConfig(provider="ifs", faults=Faults(lose=1)))
+    _, s = until(model, "receive PID_REQUEST, reply", TARGET)
+    assert model.programs.source.timeouts(model, s, SOURCE) == [Timeout(SOURCE, 0, 0)]
+    assert model.programs.target.timeouts(model, s, TARGET) == []  # the request is there
+    s, effect = model.execute(s, Timeout(SOURCE, 0, 0))
+    assert (effect.seed_step, effect.call, effect.result) == (10, "receive", "timed out")
+    assert s.faulted
+    source = s.regs[SOURCE]
+    assert isinstance(source, SourceRegs) and source.phases == (6,)  # served (given up)
+    events = drive(model, start=s)
+    pid = s.world.procs[TARGET].pid
+    assert [(slot, seed, label, e.result) for (slot, _, seed, label), (_, e, _) in zip(
+        walk(events), events, strict=True
+    )] == [
+        (TARGET, 3, "receive PID_REQUEST, reply", f"reply PID_REPLY({pid})"),
+        (TARGET, 7, "receive INFO", "broken pipe"),
+        (SOURCE, 10, "WSPCloseSocket", "OK"),
+    ]  # fmt: skip
+    assert all_released(events[-1][2])
+
+
+def test_a_target_waiting_for_the_pid_request_may_time_out_and_stop() -> None:
+    model = HandoffModel(ScenarioConfig(provider="ifs", faults=Faults(lose=1)))
+    s = model.init_states()[0]
+    assert model.programs.target.timeouts(model, s, TARGET) == [Timeout(TARGET, 0)]
+    assert model.programs.source.timeouts(model, s, SOURCE) == []  # not serving yet
+    s, effect = model.execute(s, Timeout(TARGET, 0))
+    assert (effect.slot, effect.seed_step, effect.call, effect.result) == (
+        TARGET, 3, "receive", "timed out",
+    )  # fmt: skip
+    target = s.regs[TARGET]
+    assert isinstance(target, TargetRegs) and target.pcs == (DONE,) and s.faulted
+    assert s.chans[0].open_ends[1] is False  # its end of the pipe closed
