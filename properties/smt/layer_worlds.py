@@ -47,7 +47,8 @@ def top(twin: LayeredTwin) -> int:
 
 
 def handoff(sem: Semantics, twin: LayeredTwin) -> Iterator[tuple[str, World, list[ProtocolInfo]]]:
-    """The handoff through the chain, one labelled world per step, with the infos made so far."""
+    """The handoff through the chain, one labelled world per step, with the infos made so far:
+    created, duplicated for process 1, claimed there, connected by the target, source closed."""
     w = start(sem)
     yield "start", w, []
     w, r = sem.call(w, 0, 0, WSPSocket(top(twin)))
@@ -59,24 +60,35 @@ def handoff(sem: Semantics, twin: LayeredTwin) -> Iterator[tuple[str, World, lis
     assert isinstance(info, ProtocolInfo), r
     yield "duplicated", w, [info]
     w, r = sem.call(w, 1, 0, WSPSocket(info=info))
-    assert r.ok, r
+    target = r.value
+    assert isinstance(target, int), r
     yield "claimed", w, [info]
+    w, r = sem.call(w, 1, 0, WSPConnect(target))
+    assert r.ok, r
+    yield "connected", w, [info]
     w, r = sem.call(w, 0, 0, WSPCloseSocket(source))
     assert r.ok, r
     yield "source-closed", w, [info]
 
 
-def menu(w: World, infos: list[ProtocolInfo], twin: LayeredTwin) -> Iterator[Step]:
-    """Every step worth trying from ``w``: each call on each handle value of each process."""
+def menu(
+    w: World, infos: list[ProtocolInfo], twin: LayeredTwin, client: bool = False
+) -> Iterator[Step]:
+    """Every step worth trying from ``w``: each call on each handle value of each process.  With
+    ``client``, only what a client of the chain's top does: it creates through the top,
+    duplicates for the other processes and calls on the descriptors dispatched to the top."""
     pids = [p.pid for p in w.procs]
+    covered = twin.covered()
     for slot, proc in enumerate(w.procs):
-        values = sorted({h.value for h in proc.handles} | {4})
-        calls: list[Call] = [WSPSocket(c) for c in twin.entries()]
+        values = sorted({h.value for h in proc.handles if not client or h.catalog not in covered})
+        values = values if client else sorted({*values, 4})
+        entries = (top(twin),) if client else twin.entries()
+        calls: list[Call] = [WSPSocket(c) for c in entries]
         for info in infos:
             unchained = info._replace(protocol_chain=info.protocol_chain[-1:])
             calls += [WSPSocket(info=info), WSPSocket(info=unchained)]
         for v in values:
-            calls += [WSPDuplicateSocket(v, pid) for pid in pids]
+            calls += [WSPDuplicateSocket(v, pid) for pid in pids if not client or pid != proc.pid]
             calls += [
                 WSPCloseSocket(v), WSPConnect(v), WSPSend(v), WSPRecv(v),
                 WSPSetSockOpt(v, SO_RCVBUF, 7), WSPGetSockOpt(v, SO_RCVBUF),
@@ -86,8 +98,11 @@ def menu(w: World, infos: list[ProtocolInfo], twin: LayeredTwin) -> Iterator[Ste
         yield Step("exit", slot)
 
 
-def random_step(rng: random.Random, w: World, infos: list[ProtocolInfo], twin: LayeredTwin) -> Step:
-    """A step aimed at a live process's own descriptors nine times in ten."""
+def random_step(
+    rng: random.Random, w: World, infos: list[tuple[ProtocolInfo, int]], twin: LayeredTwin
+) -> Step:
+    """A step aimed at a live process's own descriptors nine times in ten; a claim is made by
+    the info's target three times in four (else by anyone, a misdelivery)."""
     live = [i for i, p in enumerate(w.procs) if p.alive] or [0]
     roll = rng.random()
     if roll < 0.05 and len(w.procs) < twin.b.procs:
@@ -109,7 +124,9 @@ def random_step(rng: random.Random, w: World, infos: list[ProtocolInfo], twin: L
     if roll < 0.25:
         call = WSPSocket(top(twin) if rng.random() < 0.8 else rng.choice(twin.entries()))
     elif roll < 0.45 and infos:
-        info = rng.choice(infos)
+        info, target = rng.choice(infos)
+        if rng.random() < 0.75 and target < len(w.procs):
+            slot = target
         if rng.random() < 0.1:
             info = info._replace(protocol_chain=info.protocol_chain[-1:])
         call = WSPSocket(info=info)
@@ -130,7 +147,7 @@ def random_history(
 ) -> Iterator[tuple[World, Step]]:
     """(world, step) pairs along one random history that stays within the twin's bounds (a
     step that would leave them is still yielded, so the twin's refusal is compared too)."""
-    w, infos = start(sem), list[ProtocolInfo]()
+    w, infos = start(sem), list[tuple[ProtocolInfo, int]]()
     for _ in range(length):
         step = random_step(rng, w, infos, twin)
         yield w, step
@@ -138,5 +155,8 @@ def random_history(
         if not layered_fits(w2, sem, twin):
             continue
         if result is not None and result.ok and isinstance(result.value, ProtocolInfo):
-            infos.append(result.value)
+            assert isinstance(step.call, WSPDuplicateSocket)
+            pid = step.call.pid
+            target = next((i for i, p in enumerate(w.procs) if p.alive and p.pid == pid), -1)
+            infos.append((result.value, target))
         w = w2
