@@ -6,6 +6,7 @@ the world invariants, process isolation and the chain's own properties hold."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -34,15 +35,18 @@ from wspshare.models.calls import (
     WSPShutdown,
     WSPSocket,
 )
-from wspshare.models.errors import WSAError
+from wspshare.models.errors import ModelError, WSAError
 from wspshare.models.kernel import Kernel
 from wspshare.models.providers.layered import (
     Context,
     LayeredProvider,
     LayerState,
+    base_of,
+    handed_to_a_layer,
     install_chain,
     top_of_chain,
 )
+from wspshare.models.providers.layered_buggy import PassThroughInfoLayer
 from wspshare.models.semantics import Semantics, standard_providers
 from wspshare.models.state import (
     AF_INET,
@@ -429,3 +433,129 @@ def test_a_layers_state_renames_its_processes_and_lists_each_ones_references() -
     assert layer.refs_to(state, 108) == ((4, 8), (12, 16))
     assert layer.refs_to(state, 104) == ((8, 4),)
     assert layer.refs_to(state, 112) == ()
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+@pytest.mark.parametrize(("base", "layers"), CHAINS, ids=IDS)
+def test_a_descriptor_through_a_chain_takes_a_handle_per_non_ifs_link_or_leaves_nothing(
+    base: str, layers: tuple[str, ...], extra: int
+) -> None:
+    """Each socket made through a chain takes one handle of the base and one per non-IFS layer
+    (an IFS layer takes over the base's); when the table has no room for all of them, creation
+    (WSPSocket) and a layer's new_descriptor fail with WSAEMFILE and leave the world as it was,
+    even when the links below had room for theirs."""
+    room = 1 + sum(kind == "non-ifs" for kind in layers)
+    for made_by in ("socket", "new_descriptor"):
+        sem = Semantics(
+            providers=install_chain(standard_providers(), base, layers),
+            kernel=Kernel(max_handles=2 * room + extra),
+        )
+        top = sem.provider_named(top_of_chain(base, layers))
+        assert isinstance(top, LayeredProvider)
+        w = sem.initial_world()
+        w, _ = sem.spawn(w)
+        made = 0
+        while True:
+            before = w
+            if made_by == "socket":
+                w, r = sem.call(w, 0, 0, WSPSocket(top.catalog_id))
+            else:
+                w, r = top.new_descriptor(sem, w, 0, 0) if made else sem.call(
+                    w, 0, 0, WSPSocket(top.catalog_id)
+                )  # fmt: skip
+            if not r.ok:
+                break
+            made += 1
+            assert len(w.procs[0].handles) == made * room, made_by
+        assert (
+            made == (2 * room + extra) // room and r.error is WSAError.WSAEMFILE and w == before
+        ), made_by
+
+
+def test_a_layers_chain_starts_with_itself_and_names_a_base() -> None:
+    for chain in [(2001,), (2002, 1001), ()]:
+        with pytest.raises(ModelError, match=re.escape(
+            f"a layer's chain starts with itself and names a base, got {chain}"
+        )):  # fmt: skip
+            LayeredProvider("lsp1", 2001, chain, ifs=False)
+
+
+def test_a_layer_whose_next_entry_is_not_installed_is_a_model_error() -> None:
+    layer = LayeredProvider("lsp1", 2001, (2001, 1999), ifs=False)
+    sem = Semantics(providers=(*standard_providers(), layer))
+    with pytest.raises(
+        ModelError, match=re.escape("lsp1: the chain names entry 1999, not installed")
+    ):
+        layer.below(sem)
+
+
+def test_a_chain_is_installed_over_a_named_base_with_known_layer_kinds_only() -> None:
+    with pytest.raises(ModelError, match=re.escape("no base provider named 'tcp' to layer over")):
+        install_chain(standard_providers(), "tcp", ("non-ifs",))
+    with pytest.raises(ModelError, match=re.escape("a layer is one of non-ifs, ifs, got 'lsp'")):
+        install_chain(standard_providers(), "ifs", ("lsp",))
+    with pytest.raises(ModelError, match=re.escape(
+        "an IFS layer needs IFS handles from below: put it over the ifs base or over "
+        "IFS layers only"
+    )):  # fmt: skip
+        install_chain(standard_providers(), "non-ifs", ("ifs",))
+
+
+def test_a_chain_keeps_an_entry_already_installed_in_a_layers_place() -> None:
+    """A seeded bug installed as entry 2001 stays; the chain is built over it."""
+    providers = standard_providers()
+    buggy = PassThroughInfoLayer("lsp1", 2001, (2001, 1001), ifs=False)
+    out = install_chain((*providers, buggy), "ifs", ("non-ifs", "non-ifs"))
+    assert [p.catalog_id for p in out] == [*(p.catalog_id for p in providers), 2001, 2002]
+    assert out[len(providers)] is buggy
+    top = out[-1]
+    assert isinstance(top, LayeredProvider) and top.chain == (2002, 2001, 1001)
+
+
+def test_the_base_of_a_chain_is_its_last_entry_and_a_plain_provider_is_its_own() -> None:
+    providers = install_chain(standard_providers(), "non-ifs", ("non-ifs", "non-ifs"))
+    by_name = {p.name: p for p in providers}
+    assert base_of(by_name["lsp2"]) == base_of(by_name["lsp1"]) == by_name["non-ifs"].catalog_id
+    assert base_of(by_name["ifs"]) == by_name["ifs"].catalog_id
+    assert base_of(None) is None
+
+
+@pytest.mark.parametrize(("base", "layers"), [("ifs", ("non-ifs",)), ("non-ifs", ("non-ifs",))])
+def test_a_layers_calls_on_a_descriptor_it_has_no_context_for_answer_wsaenotsock(
+    base: str, layers: tuple[str, ...]
+) -> None:
+    """A descriptor of the layer made behind its back (no context) is no socket to it: its
+    duplication, close and completion-port association are refused, and nothing changes."""
+    sem = Semantics(providers=install_chain(standard_providers(), base, layers))
+    top = sem.provider_named(top_of_chain(base, layers))
+    assert isinstance(top, LayeredProvider)
+    w = sem.initial_world()
+    w, _ = sem.spawn(w)
+    w, _ = sem.spawn(w)
+    w, r = sem.call(w, 0, 0, WSPSocket(top.catalog_id))
+    assert r.ok
+    w, r = sem.switch.create_socket_handle(w, 0, top.catalog_id, 0)
+    assert r.ok and isinstance(r.value, int)
+    stray = r.value
+    for call in (WSPDuplicateSocket(stray, w.procs[1].pid), WSPCloseSocket(stray)):
+        w1, r = sem.call(w, 0, 0, call)
+        assert r.error is WSAError.WSAENOTSOCK and w1 == w, call
+    w1, r = sem.associate(w, 0, stray, 1, 7)
+    assert r.error is WSAError.WSAENOTSOCK and w1 == w
+
+
+def test_a_value_is_handed_to_a_layer_only_as_the_lower_descriptor_in_its_process() -> None:
+    sem = Semantics(providers=install_chain(standard_providers(), "ifs", ("non-ifs",)))
+    top = sem.provider_named("lsp1")
+    w = sem.initial_world()
+    w, _ = sem.spawn(w)
+    w, _ = sem.spawn(w)
+    w, r = sem.call(w, 0, 0, WSPSocket(top.catalog_id))
+    assert r.ok and isinstance(r.value, int)
+    mine = r.value
+    lower = next(h.value for h in w.procs[0].handles if h.catalog == 1001)
+    pid, other = w.procs[0].pid, w.procs[1].pid
+    assert handed_to_a_layer(sem, w, pid, lower)
+    assert not handed_to_a_layer(sem, w, pid, mine)  # the layer's own: the client's
+    assert not handed_to_a_layer(sem, w, other, lower)  # the same value in another process
+    assert not handed_to_a_layer(Semantics(), Semantics().initial_world(), pid, lower)
