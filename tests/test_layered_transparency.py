@@ -559,3 +559,28 @@ def test_a_value_is_handed_to_a_layer_only_as_the_lower_descriptor_in_its_proces
     assert not handed_to_a_layer(sem, w, pid, mine)  # the layer's own: the client's
     assert not handed_to_a_layer(sem, w, other, lower)  # the same value in another process
     assert not handed_to_a_layer(Semantics(), Semantics().initial_world(), pid, lower)
+
+
+def test_a_client_that_closes_the_descriptor_behind_a_layers_finds_the_layers_one_dead() -> None:
+    """A client that guesses and closes the next provider's descriptor behind a non-IFS layer's
+    own (never handed to it): the layer's context then names nothing, so every call on the
+    layer's descriptor answers WSAENOTSOCK."""
+    sem = Semantics(providers=install_chain(standard_providers(), "ifs", ("non-ifs",)))
+    top = sem.provider_named("lsp1")
+    w = sem.initial_world()
+    w, _ = sem.spawn(w)
+    w, _ = sem.spawn(w)
+    w, r = sem.call(w, 0, 0, WSPSocket(top.catalog_id))
+    assert r.ok and isinstance(r.value, int)
+    mine = r.value
+    lower = next(h.value for h in w.procs[0].handles if h.catalog == 1001)
+    w, r = sem.call(w, 0, 0, WSPCloseSocket(lower))
+    assert r.ok
+    for call in (
+        WSPSend(mine),
+        WSPConnect(mine),
+        WSPDuplicateSocket(mine, w.procs[1].pid),
+        WSPCloseSocket(mine),
+    ):
+        w1, r = sem.call(w, 0, 0, call)
+        assert r.error is WSAError.WSAENOTSOCK and w1 == w, call
