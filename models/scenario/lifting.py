@@ -22,6 +22,7 @@ safety search's, never a wrong verdict).
 
 from __future__ import annotations
 
+from wspshare.models.protocol import Model
 from wspshare.models.scenario.actions import (
     Action,
     Crash,
@@ -89,3 +90,11 @@ class HandoffLifting:
         if isinstance(action, ReusePid):
             return action._replace(dead_slot=slot(action.dead_slot))
         return action  # a network arrival names no target
+
+
+def handoff_lifting(model: Model[HandoffState, Action]) -> HandoffLifting:
+    """The lifting of a handoff model, as a picklable factory (the split search makes one in
+    each of its processes)."""
+    if not isinstance(model, HandoffModel):
+        raise TypeError(f"not a handoff model: {model!r}")
+    return HandoffLifting(model)

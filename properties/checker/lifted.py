@@ -124,8 +124,10 @@ class LiftedLivenessGraph(LivenessGraph[S, A]):
         model: Model[S, A],
         properties: Sequence[Property[S]],
         lifting: Lifting[S, A],
-        keys: PermutationKeys[S, A],
+        keys: PermutationKeys[S, A] | None = None,
     ) -> None:
+        """``keys``: the search's key function, whose permutations ``visit`` and ``expanded``
+        read; without it the graph is filled by ``absorb`` (the split search's shares)."""
         super().__init__(model, properties)
         self._lifting = lifting
         self._keys = keys
@@ -153,23 +155,41 @@ class LiftedLivenessGraph(LivenessGraph[S, A]):
 
     def visit(self, key: int, state: S) -> None:
         super().visit(key, state)
+        assert self._keys is not None
         self._to_rep[key] = self._perm_id(self._keys.recent[-1])
 
     def expanded(self, key: int, edges: list[Edge[A]]) -> None:
         super().expanded(key, edges)
+        assert self._keys is not None
         recent = self._keys.recent
         if len(recent) < len(edges):
             raise RuntimeError("the search computed fewer keys than it recorded edges")
-        mine = recent[len(recent) - len(edges) :]
+        self._annotate(key, edges, recent[len(recent) - len(edges) :])
+        recent.clear()
+
+    def absorb(self, parts: Sequence[tuple[Any, ...]]) -> None:
+        """Take the shares' graphs (``Partition.graph``): properties' bits, edges, initial
+        states, each edge's permutation to its successor's representative and each stored
+        state's own."""
+        for holds, _, initial, _, to_rep in parts:
+            self.holds.update(holds)
+            self.initial.update(initial)
+            self._to_rep.update((k, self._perm_id(p)) for k, p in to_rep.items())
+        for _, edges, _, edge_perms, _ in parts:
+            for key, recorded in edges.items():
+                LivenessGraph.expanded(self, key, list(recorded))
+                self._annotate(key, recorded, edge_perms[key])
+
+    def _annotate(self, key: int, edges: Sequence[Edge[A]], to_reps: Sequence[Perm]) -> None:
+        """Each edge's sigma, from its successor's permutation to the representative."""
         sigmas = []
-        for (_, _, succ), to_rep in zip(edges, mine, strict=True):
+        for (_, _, succ), to_rep in zip(edges, to_reps, strict=True):
             member = self._to_rep.get(succ)
             if member is None:  # never stored (a bound cut it): never part of a verdict
                 sigmas.append(self._identity)
             else:
                 sigmas.append(self._compose(self._perm_id(inverse(to_rep)), member))
         self.sigmas[key] = tuple(sigmas)
-        recent.clear()
 
     def _rename(self, pid: int, aid: int) -> A:
         key = (pid, aid)

@@ -29,6 +29,7 @@ from typing import Any, Generic, TypeVar
 from wspshare.models.protocol import Expectation, Model
 
 from .fingerprint import Fingerprint
+from .lifted import Lifting, Perm
 
 S = TypeVar("S", bound=Hashable)
 A = TypeVar("A", bound=Hashable)
@@ -66,6 +67,7 @@ class Partition(Generic[S, A]):
         record_edges: bool,
         max_deadlock_paths: int,
         abort: Callable[[], bool] | None = None,
+        lifting_of: Callable[[Model[S, A]], Lifting[S, A]] | None = None,
     ) -> None:
         self.model, self.index, self.count = model, index, count
         self.fingerprint = fingerprint
@@ -73,6 +75,11 @@ class Partition(Generic[S, A]):
         self.record_edges = record_edges
         self.max_deadlock_paths = max_deadlock_paths
         self.abort = abort
+        # Liveness under symmetry (``lifted``): states keyed by the lifting's representative,
+        # and each edge's and each stored state's permutation to it recorded.
+        self.lifting = None if lifting_of is None else lifting_of(model)
+        self.edge_perms: dict[int, tuple[Perm, ...]] = {}
+        self.to_rep: dict[int, Perm] = {}
         props = list(model.properties())
         self._checks = [
             (i, p.holds, p.expectation is Expectation.ALWAYS)
@@ -96,6 +103,8 @@ class Partition(Generic[S, A]):
         self._undo: tuple[list[Any], int, list[int], list[int], list[int]] | None = None
 
     def key_of(self, state: S) -> int:
+        if self.lifting is not None:
+            return self.fingerprint(self.lifting.canonical_with(state)[0])
         return self.fingerprint(self.model.representative(state) if self.symmetry else state)
 
     # --- one level ---------------------------------------------------------------------------
@@ -113,16 +122,24 @@ class Partition(Generic[S, A]):
         actions, next_state, key_of = model.actions, model.next_state, self.key_of
         outgoing: list[dict[int, Candidate]] = [{} for _ in range(count)]
         report = LevelReport()
+        lifted = self.lifting is not None and self.record_edges
+        canonical = self.lifting.canonical_with if self.lifting is not None else None
         for done, (path, key, state) in enumerate(self.frontier):
             if self.abort is not None and done % _ABORT_EVERY == 0 and self.abort():
                 report.aborted = True
                 return [], report
             edges: list[tuple[int, A, int]] = []
+            perms: list[Perm] = []
             enabled = 0
             for position, action in enumerate(actions(state)):
                 enabled += 1
                 successor = next_state(state, action)
-                succ_key = key_of(successor)
+                if lifted and canonical is not None:
+                    representative, perm = canonical(successor)
+                    succ_key = self.fingerprint(representative)
+                    perms.append(perm)
+                else:
+                    succ_key = key_of(successor)
                 if self.record_edges:
                     edges.append((position, action, succ_key))
                 if succ_key in parents:
@@ -143,6 +160,8 @@ class Partition(Generic[S, A]):
             if self.record_edges:
                 self._expanded.append(key)
                 self.edges[key] = tuple(edges)
+                if lifted:
+                    self.edge_perms[key] = tuple(perms)
         report.transitions = self._level_transitions
         batches = [b"" if i == me else pickle.dumps(outgoing[i], 5) for i in range(count)]
         for sent in outgoing:
@@ -174,6 +193,8 @@ class Partition(Generic[S, A]):
                     if holds(state):
                         mask |= 1 << bit
                 self.holds[key] = mask
+                if self.lifting is not None:
+                    self.to_rep[key] = self.lifting.canonical_with(state)[1]
         # The level becomes the committed one here, in plain stores that Ctrl-C cannot split
         # (Python looks for signals at calls and backward jumps, not between these).
         undo = (self.frontier, self.transitions, self._inserted, self._expanded, self._level_sent)
@@ -201,9 +222,11 @@ class Partition(Generic[S, A]):
     def _forget(self, inserted: list[int], expanded: list[int], sent: list[int]) -> None:
         for key in expanded:
             self.edges.pop(key, None)
+            self.edge_perms.pop(key, None)
         for key in inserted:
             self.parents.pop(key, None)
             self.holds.pop(key, None)
+            self.to_rep.pop(key, None)
         self._sent.difference_update(sent)
 
     def rollback(self, depth: int) -> None:
@@ -224,20 +247,27 @@ class Partition(Generic[S, A]):
     def snapshot(self) -> bytes:
         """The share between levels, for a checkpoint."""
         return pickle.dumps(
-            (self.depth, self.parents, self.frontier, self.transitions, self.holds, self.edges), 5
-        )
+            (self.depth, self.parents, self.frontier, self.transitions, self.holds, self.edges,
+             self.edge_perms, self.to_rep), 5,
+        )  # fmt: skip
 
     def restore(self, snapshots: Sequence[bytes]) -> None:
         """Take this share's part of saved shares (any number of them: a resumed search may
         use another number of workers)."""
         mine = self.index
         for data in snapshots:
-            depth, parents, frontier, transitions, holds, edges = pickle.loads(data)
+            depth, parents, frontier, transitions, holds, edges, *lifted = pickle.loads(data)
             self.depth = depth
             self.parents.update((k, v) for k, v in parents.items() if k % self.count == mine)
             self.frontier.extend(f for f in frontier if f[1] % self.count == mine)
             self.holds.update((k, v) for k, v in holds.items() if k % self.count == mine)
             self.edges.update((k, v) for k, v in edges.items() if k % self.count == mine)
+            if lifted:  # liveness under symmetry's permutations
+                edge_perms, to_rep = lifted
+                self.edge_perms.update(
+                    (k, v) for k, v in edge_perms.items() if k % self.count == mine
+                )
+                self.to_rep.update((k, v) for k, v in to_rep.items() if k % self.count == mine)
             if mine == 0:
                 self.transitions += transitions  # counted once, by share 0
         self.frontier.sort(key=lambda f: f[0])
@@ -254,8 +284,9 @@ class Partition(Generic[S, A]):
         per_item = sum(sys.getsizeof(k) + sys.getsizeof(v) for k, v in sample) / len(sample)
         return n, self.transitions, sys.getsizeof(self.parents) / n + per_item
 
-    def graph(self) -> tuple[dict[int, int], dict[int, tuple[tuple[int, A, int], ...]], Any]:
+    def graph(self) -> tuple[Any, ...]:
         """The liveness graph this share holds (a worker's pipe pickles it; in this process it is
-        handed over as it is, which saves unpickling every edge's action)."""
+        handed over as it is, which saves unpickling every edge's action): the properties' bits,
+        the edges, the initial states, and under symmetry the permutations (``lifted``)."""
         initial = {k: pos for k, (parent, pos) in self.parents.items() if parent is None}
-        return self.holds, self.edges, initial
+        return self.holds, self.edges, initial, self.edge_perms, self.to_rep

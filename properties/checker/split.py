@@ -21,6 +21,7 @@ from wspshare.models.protocol import Expectation, Model
 
 from .checkpoint import Checkpoint, Saved
 from .fingerprint import Fingerprint, fast_fingerprint
+from .lifted import LiftedLivenessGraph, Lifting
 from .liveness import Lasso, LivenessGraph
 from .partition import CanonicalPath, Discovery, LevelReport, Partition
 from .path import Path, replay
@@ -33,8 +34,8 @@ S = TypeVar("S", bound=Hashable)
 A = TypeVar("A", bound=Hashable)
 
 _NO_LIVENESS_UNDER_SYMMETRY = (
-    "not checked: liveness under symmetry reduction would need the model to permute actions as "
-    "well as states; run again with symmetry=False"
+    "not checked: liveness under symmetry reduction needs the model's symmetry as permutations "
+    "of states and actions (lifting_of=); run again with symmetry=False"
 )
 
 
@@ -80,14 +81,16 @@ def split_check(
     resume: Saved | None = None,
     progress: Callable[[Progress], None] | None = None,
     partial_on_interrupt: bool = False,
+    lifting: Lifting[S, A] | None = None,
 ) -> CheckResult[S, A]:
     """Check ``model`` over ``shares`` (made by the caller with the same model, fingerprint and
-    symmetry); ``key_of`` is the fingerprint of a state as the shares compute it."""
+    symmetry); ``key_of`` is the fingerprint of a state as the shares compute it.  ``lifting``:
+    the shares record the permutations of liveness under symmetry (``lifted``)."""
     start = time.monotonic()
     properties = list(model.properties())
     always = {i for i, p in enumerate(properties) if p.expectation is Expectation.ALWAYS}
     eventually = [p for p in properties if p.expectation is Expectation.EVENTUALLY]
-    liveness = bool(eventually) and not symmetry
+    liveness = bool(eventually) and (not symmetry or lifting is not None)
     ledger = Ledger()
     if resume is not None:
         ledger = resume.ledger
@@ -157,11 +160,17 @@ def split_check(
     states = sum(t[0] for t in totals)
     transitions = sum(t[1] for t in totals)
     per_state = sum(t[2] * t[0] for t in totals) / states if states else 0.0
-    graph = None
+    graph: LivenessGraph[S, A] | None = None
     if liveness and complete:
-        graph = LivenessGraph(model, eventually)
-        for data in shares.call("graph", [()] * shares.count):
-            _merge_graph(graph, data)
+        parts = shares.call("graph", [()] * shares.count)
+        if lifting is not None and symmetry:
+            lifted = LiftedLivenessGraph(model, eventually, lifting)
+            lifted.absorb(parts)
+            graph = lifted
+        else:
+            graph = LivenessGraph(model, eventually)
+            for data in parts:
+                _merge_graph(graph, data)
     results: list[PropertyResult[S, A]] = []
     for index, prop in enumerate(properties):
         if prop.expectation is not Expectation.EVENTUALLY:
@@ -212,7 +221,7 @@ def _lasso(model: Model[S, A], key_of: Callable[[S], int], lasso: Lasso) -> Path
 
 
 def _merge_graph(graph: LivenessGraph[Any, Any], data: Any) -> None:
-    holds, edges, initial = data
+    holds, edges, initial, *_ = data
     graph.holds.update(holds)
     graph.initial.update(initial)
     for key, recorded in edges.items():
@@ -239,21 +248,25 @@ def parallel_check(
     symmetry: bool = False,
     portable: bool = False,
     max_deadlock_paths: int = 10,
+    lifting_of: Callable[[Model[S, A]], Lifting[S, A]] | None = None,
     **search: Any,
 ) -> CheckResult[S, A]:
     """``split_check`` over ``workers`` forked processes (one: this process), or over a Dask
     ``client``'s workers (then ``make_model`` builds the model on each).  ``portable`` (implied
     by a client, a checkpoint or a resume) fingerprints with ``PortableFingerprint``, which
-    every process computes alike; otherwise forked workers share this process's ``hash``."""
+    every process computes alike; otherwise forked workers share this process's ``hash``.
+    ``lifting_of`` (a picklable factory, e.g. a class) gives the model's symmetry as
+    permutations, so liveness is checked under symmetry too (``lifted``)."""
     saving = search.get("checkpoint") is not None or search.get("resume") is not None
     portable = portable or client is not None or saving
     fingerprint: Fingerprint = PortableFingerprint() if portable else fast_fingerprint
-    record_edges = not symmetry and any(
-        p.expectation is Expectation.EVENTUALLY for p in model.properties()
-    )
+    eventually = any(p.expectation is Expectation.EVENTUALLY for p in model.properties())
+    lifted = symmetry and eventually and lifting_of is not None
+    lifting = lifting_of(model) if lifted and lifting_of is not None else None
+    record_edges = eventually and (not symmetry or lifted)
     options: dict[str, Any] = {
         "symmetry": symmetry, "record_edges": record_edges,
-        "max_deadlock_paths": max_deadlock_paths,
+        "max_deadlock_paths": max_deadlock_paths, "lifting_of": lifting_of if lifted else None,
     }  # fmt: skip
     shares: Shares
     if client is not None:
@@ -272,12 +285,14 @@ def parallel_check(
     representative = model.representative
 
     def key_of(state: S) -> int:
+        if lifting is not None:
+            return fingerprint(lifting.canonical_with(state)[0])
         return fingerprint(representative(state) if symmetry else state)
 
     try:
         return split_check(
             model, shares, key_of=key_of, symmetry=symmetry,
-            max_deadlock_paths=max_deadlock_paths, **search,
+            max_deadlock_paths=max_deadlock_paths, lifting=lifting, **search,
         )  # fmt: skip
     finally:
         shares.close()

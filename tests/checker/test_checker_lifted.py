@@ -3,8 +3,11 @@ real behaviours of the full model, weakly fair and never reaching the goal."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from wspshare.properties.checker import Verdict, check
+from wspshare.properties.checker.split import parallel_check
 
 from tests.checker.symmetric_toys import RandomSymmetric, SortedLifting, TurnTaking, fair_lasso_of
 
@@ -38,3 +41,23 @@ def test_random_symmetric_systems_get_the_full_searchs_verdict(k: int) -> None:
             fair_lasso_of(model, lifted.path, "reaches")
     # the family covers both verdicts and both kinds of counterexample
     assert {(Verdict.HOLDS, None), (Verdict.VIOLATED, True), (Verdict.VIOLATED, False)} <= seen
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_split_search_checks_liveness_under_symmetry_as_one_process_does(
+    workers: int,
+) -> None:
+    models = [(TurnTaking(), 2)] + [(RandomSymmetric(seed, 3), 3) for seed in range(12)]
+    for model, k in models:
+        one = check(model, symmetry=True, lifting=SortedLifting(k))
+        split = parallel_check(
+            model, workers=workers, symmetry=True, lifting_of=partial(_lifting, k)
+        )
+        assert [(r.verdict, r.path) for r in split.properties] == [
+            (r.verdict, r.path) for r in one.properties
+        ]
+        assert split.statistics.states == one.statistics.states
+
+
+def _lifting(k: int, model: object) -> SortedLifting:
+    return SortedLifting(k)

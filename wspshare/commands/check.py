@@ -32,7 +32,7 @@ from wspshare.commands.options import (
 from wspshare.commands.values import positive, scheduler_address, seconds, whole_number
 from wspshare.models.protocol import Expectation
 from wspshare.models.scenario import Action, HandoffModel, HandoffState
-from wspshare.models.scenario.lifting import HandoffLifting
+from wspshare.models.scenario.lifting import HandoffLifting, handoff_lifting
 from wspshare.models.scenario.symmetry import reduces, symmetry_sound
 from wspshare.models.variants import CORRECT, VARIANTS
 from wspshare.progress import Reporter
@@ -312,6 +312,7 @@ def search(
             symmetry=symmetry, stop_at_first=not args.all, max_depth=args.depth,
             max_seconds=args.max_seconds, checkpoint=checkpoint, resume=resume,
             progress=report, partial_on_interrupt=True,
+            lifting_of=handoff_lifting if symmetry else None,
         )  # fmt: skip
     finally:
         if client is not None:
