@@ -652,9 +652,38 @@ def test_a_target_waiting_for_the_pid_request_may_time_out_and_stop() -> None:
     assert model.programs.target.timeouts(model, s, TARGET) == [Timeout(TARGET, 0)]
     assert model.programs.source.timeouts(model, s, SOURCE) == []  # not serving yet
     s, effect = model.execute(s, Timeout(TARGET, 0))
-    assert (effect.slot, effect.seed_step, effect.call, effect.result) == (
-        TARGET, 3, "receive", "timed out",
+    assert (effect.slot, effect.thread, effect.seed_step, effect.call, effect.result) == (
+        TARGET, 0, 3, "receive", "timed out",
     )  # fmt: skip
     target = s.regs[TARGET]
     assert isinstance(target, TargetRegs) and target.pcs == (DONE,) and s.faulted
     assert s.chans[0].open_ends[1] is False  # its end of the pipe closed
+
+
+def test_two_prefork_workers_both_stop_once_the_network_has_sent_every_client() -> None:
+    """The first worker (the seed's order) accepts both clients; the second, having served none,
+    stops too once the network has sent every client and none waits: no worker blocks forever."""
+    model = HandoffModel(
+        ScenarioConfig(provider="non-ifs", pattern="listener", clients=2, targets=2)
+    )
+    events = drive(model)
+    final = events[-1][2]
+    assert model.is_final(final) and all_released(final) and final.net == 2
+    served = [r.served for r in final.regs[1:] if isinstance(r, TargetRegs)]
+    assert served == [2, 0]
+    stops = [(s.slot, e.call, e.seed_step) for s, e, _ in events if s.label == "stop serving"]
+    assert stops == [(1, "stop serving", 9), (2, "stop serving", 9)]
+
+
+def test_a_worker_with_a_helper_thread_joins_it_before_it_closes_the_shared_socket() -> None:
+    model = HandoffModel(ScenarioConfig(provider="ifs", pattern="listener", clients=1, threads=2))
+    events = drive(model)
+    target_main = [s.label for s, _, _ in events if s.slot == TARGET and s.thread == 0]
+    assert target_main[-3:] == ["stop serving", "join helper threads", "WSPCloseSocket"]
+    join = next(
+        i for i, (s, _, _) in enumerate(events) if s.slot == TARGET and s.label.startswith("join")
+    )
+    helper = [i for i, (s, _, _) in enumerate(events) if s.slot == TARGET and s.thread == 1]
+    assert len(helper) == 2 and max(helper) < join  # WSPEventSelect and WSPSend, joined
+    final = events[-1][2]
+    assert final.regs[TARGET].pcs == (DONE, DONE) and all_released(final)
