@@ -23,6 +23,7 @@ from wspshare.progress import Reporter
 from wspshare.properties.smt.induction import ProofResult, prove
 from wspshare.properties.smt.interrupt import solver_interrupts
 from wspshare.properties.smt.invariants import all_formulas
+from wspshare.properties.smt.layer_mutations import LAYER_MUTATIONS
 from wspshare.properties.smt.parametric import ParametricResult, prove_parametric
 from wspshare.properties.smt.report import args_text, state_lines, table
 from wspshare.properties.smt.state import Bounds
@@ -152,6 +153,11 @@ def run_parametric(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.variant in LAYER_MUTATIONS:  # the layered twin has BMC and a cross-check only
+        raise UsageError(
+            f"--variant {args.variant}: the layered twin has no inductive proof; "
+            "run wspshare bmc handoff --variant " + args.variant
+        )
     if args.parametric:
         return run_parametric(args)
     names = args.invariant
