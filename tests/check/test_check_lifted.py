@@ -27,30 +27,51 @@ def premature_close(targets: int) -> HandoffModel:
     return checkable(variant.model(variant.witness.with_(targets=targets)))
 
 
+def group(targets: int, threads: int) -> list[tuple[int, ...]]:
+    """Every renaming ``HandoffLifting`` may apply: targets permuted (their helper threads with
+    them), then the helper threads of each process permuted (none with fewer than three)."""
+    helpers = threads - 1 if threads >= 3 else 0
+    out = []
+    for order in itertools.permutations(range(targets)):
+        per_slot = [list(itertools.permutations(range(1, helpers + 1)))] * (1 + targets)
+        for threads_of in itertools.product(*per_slot):
+            flat = [*order, *[0] * ((1 + targets) * helpers)]
+            for slot, olds in enumerate(threads_of):
+                was = slot if slot == 0 else 1 + order[slot - 1]
+                for new, old in enumerate(olds, start=1):
+                    flat[targets + slot * helpers + new - 1] = targets + was * helpers + old - 1
+            out.append(tuple(flat))
+    return out
+
+
 @pytest.mark.parametrize(
-    "switches",
+    ("switches", "every"),
     [
-        Switches(targets=2, crash=1),
+        (Switches(targets=2, crash=1), 1),
+        (Switches(targets=2, threads=3), 100),  # one state in a hundred, 16 renamings each
         pytest.param(
-            Switches(targets=2, crash=1, reuse_pid=1, stranger=True), marks=pytest.mark.slow
+            Switches(targets=2, crash=1, reuse_pid=1, stranger=True), 1, marks=pytest.mark.slow
         ),
+        pytest.param(Switches(targets=2, threads=3), 1, marks=pytest.mark.slow),
     ],
-    ids=["crash", "crash-reuse-stranger"],
+    ids=["crash", "helpers-sampled", "crash-reuse-stranger", "helpers"],
 )
-def test_renaming_targets_commutes_with_every_transition_and_gives_the_representative(
-    switches: Switches,
+def test_renaming_commutes_with_every_transition_and_gives_the_representative(
+    switches: Switches, every: int
 ) -> None:
-    # The law the lifting rests on, on every reachable state and every permutation: the renamed
+    # The law the lifting rests on, on reachable states and every renaming: the renamed
     # actions are exactly the renamed state's, and each leads to the renamed successor; and the
     # liveness property is the same in both (the quotient decides it per class).
     model = model_for("fanout", switches)
     lifting = HandoffLifting(model)
     live = next(p for p in model.properties() if p.name == LIVE).holds
-    perms = list(itertools.permutations(range(2)))
+    perms = group(model.config.targets, model.config.threads)
+    assert len(perms[0]) == len(lifting.identity)
     renamed_some = False
-    for state in reachable_states(model):
+    for state in reachable_states(model)[::every]:
         representative, to_rep = lifting.canonical_with(state)
         assert representative == model.representative(state)
+        assert to_rep in perms
         assert lifting.rename_state(state, to_rep) == representative
         actions = model.actions(state)
         for perm in perms:
@@ -71,8 +92,9 @@ def test_renaming_targets_commutes_with_every_transition_and_gives_the_represent
         model_for("fanout", Switches(targets=2)),
         model_for("fanout", Switches(targets=2, crash=1)),
         premature_close(2),
+        pytest.param(model_for("fanout", Switches(targets=2, threads=3)), marks=pytest.mark.slow),
     ],
-    ids=["holds", "crash-holds", "premature-close"],
+    ids=["holds", "crash-holds", "premature-close", "helpers"],
 )
 def test_handoff_succeeds_gets_the_full_verdict_under_symmetry(model: HandoffModel) -> None:
     full = check(model)
