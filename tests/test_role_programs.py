@@ -14,9 +14,11 @@ from wspshare.models.scenario import HandoffModel, ScenarioConfig
 from wspshare.models.scenario.actions import (
     Action,
     Arrive,
+    Crash,
     Deliver,
     Duplicate,
     Effect,
+    ReusePid,
     Step,
     Timeout,
 )
@@ -32,7 +34,7 @@ from wspshare.models.scenario.state import (
     TargetRegs,
 )
 from wspshare.models.semantics import Semantics
-from wspshare.models.state import AF_INET, SOCK_DGRAM
+from wspshare.models.state import AF_INET, SOCK_DGRAM, HandleKind
 from wspshare.models.variants import CATALOGUE
 
 Event = tuple[Step, Effect, HandoffState]
@@ -687,3 +689,110 @@ def test_a_worker_with_a_helper_thread_joins_it_before_it_closes_the_shared_sock
     assert len(helper) == 2 and max(helper) < join  # WSPEventSelect and WSPSend, joined
     final = events[-1][2]
     assert final.regs[TARGET].pcs == (DONE, DONE) and all_released(final)
+
+
+def source_regs(s: HandoffState) -> SourceRegs:
+    regs = s.regs[SOURCE]
+    assert isinstance(regs, SourceRegs)
+    return regs
+
+
+def test_a_source_that_cannot_pin_an_exited_target_gives_up_on_it_and_closes() -> None:
+    """The target crashes after its reply: OpenProcess finds no process with that pid, so the
+    source gives up on the target (served) and closes its descriptor; it holds no pin."""
+    model = HandoffModel(ScenarioConfig(provider="ifs", faults=Faults(crash=1)))
+    _, s = until(model, "OpenProcess(target)", SOURCE)
+    pid = s.world.procs[TARGET].pid
+    s = model.next_state(s, Crash(TARGET))
+    events = drive(model, start=s)
+    assert [(slot, seed, label) for slot, _, seed, label in walk(events)] == [
+        (SOURCE, 4, "OpenProcess(target)"),
+        (SOURCE, 10, "WSPCloseSocket"),
+    ]
+    opened = events[0][1]
+    assert (opened.call, opened.result) == (f"OpenProcess({pid})", "WSAEINVAL")
+    final = events[-1][2]
+    assert source_regs(final).pins == (0,) and source_regs(final).pcs == (DONE,)
+    assert all_released(final)
+
+
+def test_a_source_that_pins_a_reused_pid_sees_the_pipe_gone_and_lets_the_pin_go() -> None:
+    """The target crashed and a new process got its pid: OpenProcess succeeds, but the pipe to
+    the target is gone, so the process pinned is not the target: the source closes the handle
+    at once and gives up on the target."""
+    model = HandoffModel(ScenarioConfig(provider="non-ifs", faults=Faults(crash=1, reuse_pid=1)))
+    _, s = until(model, "OpenProcess(target)", SOURCE)
+    pid = s.world.procs[TARGET].pid
+    s = model.next_state(s, Crash(TARGET))
+    s = model.next_state(s, ReusePid(TARGET))
+    stranger = len(s.regs) - 1
+    assert s.world.procs[stranger].pid == pid
+    s, effect = model.execute(s, Step(SOURCE, 0, "OpenProcess(target)", 0))
+    assert (effect.seed_step, effect.call) == (4, f"OpenProcess({pid})")
+    assert effect.result == "pipe gone: unpinned"
+    assert source_regs(s).pins == (0,) and source_regs(s).phases == (6,)  # served
+    assert not any(h.kind is HandleKind.PROCESS for h in s.world.procs[SOURCE].handles)
+    assert steps_of(model, s, SOURCE) == [Step(SOURCE, 0, "WSPCloseSocket")]
+
+
+@pytest.mark.parametrize("provider", ["ifs", "non-ifs"])
+def test_a_source_whose_duplication_fails_gives_up_on_the_target_and_closes(provider: str) -> None:
+    """A shortage at step 5: the source sends no info, closes its end of the pipe, closes its
+    descriptor and lets the pin go; the target, waiting for the info, sees the pipe broken."""
+    model = HandoffModel(ScenarioConfig(provider=provider))
+    _, s = until(model, "WSPDuplicateSocket", SOURCE)
+    s = s._replace(world=model.semantics.inject_failure(s.world, SOURCE, WSAError.WSAENOBUFS))
+    events = drive(model, start=s)
+    assert [(slot, seed, label) for slot, _, seed, label in walk(events)] == [
+        (SOURCE, 5, "WSPDuplicateSocket"),
+        (TARGET, 7, "receive INFO"),
+        (SOURCE, 10, "WSPCloseSocket"),
+        (SOURCE, 10, "CloseHandle(target process)"),
+    ]
+    assert events[0][1].result == "WSAENOBUFS" and events[1][1].result == "broken pipe"
+    final = events[-1][2]
+    assert source_regs(final).infos == (None,) and all_released(final)
+
+
+def test_a_source_ignores_a_duplicated_pid_reply_while_it_waits_for_the_acknowledgement() -> None:
+    """An IPC fault duplicates the target's PID_REPLY: the second copy reaches the source while
+    it waits for the ACK; it is taken and ignored (the source keeps waiting), then the ACK
+    comes and the source closes."""
+    model = HandoffModel(ScenarioConfig(provider="ifs", faults=Faults(duplicate=1)))
+    _, s = until(model, "receive PID_REPLY", SOURCE)
+    s = model.next_state(s, Duplicate(0, Direction.UP, False, 0))
+    events = drive(model, start=s)
+    mine = [(seed, label, e.result) for (slot, _, seed, label), (_, e, _) in zip(
+        walk(events), events, strict=True
+    ) if slot == SOURCE]  # fmt: skip
+    pid = s.world.procs[TARGET].pid
+    assert mine[:2] == [
+        (4, "receive PID_REPLY", f"PID_REPLY({pid})"),
+        (4, "OpenProcess(target)", "8"),
+    ]
+    assert mine[4:] == [
+        (10, "receive ACK", f"PID_REPLY({pid})"),  # the stray copy, ignored
+        (10, "receive ACK", "ACK(1)"),
+        (10, "WSPCloseSocket", "OK"),
+        (10, "CloseHandle(target process)", "OK"),
+    ]
+    stray = next(
+        st
+        for (step, e, st) in events
+        if e.result == f"PID_REPLY({pid})" and step.label == "receive ACK"
+    )
+    assert source_regs(stray).phases == (5,) and source_regs(stray).pids == (pid,)  # still waiting
+    assert all_released(events[-1][2])
+
+
+def test_a_source_that_times_out_on_one_of_two_targets_serves_the_other() -> None:
+    model = HandoffModel(ScenarioConfig(provider="non-ifs", targets=2, faults=Faults(lose=1)))
+    _, s = until(model, "receive PID_REQUEST, reply", 1)
+    assert model.programs.source.timeouts(model, s, SOURCE) == [
+        Timeout(SOURCE, 0, 0),
+        Timeout(SOURCE, 0, 1),
+    ]
+    s, effect = model.execute(s, Timeout(SOURCE, 0, 1))
+    assert (effect.slot, effect.thread, effect.seed_step) == (SOURCE, 0, 10)
+    assert source_regs(s).phases == (1, 6) and source_regs(s).pcs == (4,)  # still serving 0
+    assert s.chans[1].open_ends[0] is False and s.chans[0].open_ends[0] is True
