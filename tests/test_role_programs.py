@@ -796,3 +796,39 @@ def test_a_source_that_times_out_on_one_of_two_targets_serves_the_other() -> Non
     assert (effect.slot, effect.thread, effect.seed_step) == (SOURCE, 0, 10)
     assert source_regs(s).phases == (1, 6) and source_regs(s).pcs == (4,)  # still serving 0
     assert s.chans[1].open_ends[0] is False and s.chans[0].open_ends[0] is True
+
+
+def test_a_worker_that_does_not_acknowledge_goes_straight_to_serving_the_network() -> None:
+    """Without step 10's arrow a target serves as soon as it holds its descriptor: a prefork
+    worker goes to its accept loop, not to the seed's WSPEventSelect and WSPSend."""
+    model = HandoffModel(
+        ScenarioConfig(provider="non-ifs", pattern="listener", clients=1, ack=False)
+    )
+    events = drive(model)
+    target = [s.label for s, _, _ in events if s.slot == TARGET]
+    assert target == [
+        "receive PID_REQUEST, reply",
+        "receive INFO",
+        "WSPSocket(info)",
+        "WSPAccept",
+        "WSPCloseSocket(accepted)",
+        "stop serving",
+        "WSPCloseSocket",
+    ]
+    assert all_released(events[-1][2])
+
+
+def test_with_explicit_delivery_a_message_waits_on_the_wire_until_it_is_delivered() -> None:
+    """The simulator's mode: a write goes onto the wire, and the reader can take it only after a
+    delivery action moves it to its inbox."""
+    model = HandoffModel(ScenarioConfig(provider="ifs", explicit_delivery=True))
+    _, s = until(model, "send PID_REQUEST", SOURCE)
+    s, _ = model.execute(s, Step(SOURCE, 0, "send PID_REQUEST", 0))
+    down = s.chans[0]
+    assert [m.kind.name for m in down.wire[Direction.DOWN]] == ["PID_REQUEST"]
+    assert down.inbox[Direction.DOWN] == ()
+    assert steps_of(model, s, TARGET) == []  # nothing to read yet
+    assert Deliver(0, Direction.DOWN) in model.actions(s)
+    s = model.next_state(s, Deliver(0, Direction.DOWN))
+    assert s.chans[0].wire[Direction.DOWN] == ()
+    assert steps_of(model, s, TARGET) == [Step(TARGET, 0, "receive PID_REQUEST, reply")]
