@@ -832,3 +832,22 @@ def test_with_explicit_delivery_a_message_waits_on_the_wire_until_it_is_delivere
     s = model.next_state(s, Deliver(0, Direction.DOWN))
     assert s.chans[0].wire[Direction.DOWN] == ()
     assert steps_of(model, s, TARGET) == [Step(TARGET, 0, "receive PID_REQUEST, reply")]
+
+
+def test_a_target_that_acknowledges_before_it_claims_then_claims_and_uses_the_socket() -> None:
+    """The seeded bug ack-before-claim, on a provider that holds a reference from duplication
+    (where it is harmless): the ACK goes out at the info, then the target claims and does the
+    seed's data exchange."""
+    variant = next(v for v in CATALOGUE if v.name == "ack-before-claim")
+    model = variant.model(variant.witness.with_(provider="non-ifs"))
+    events = drive(model)
+    assert [s.label for s, _, _ in events if s.slot == TARGET] == [
+        "receive PID_REQUEST, reply",
+        "receive INFO",
+        "send ACK",
+        "WSPSocket(info)",
+        "WSPEventSelect",
+        "WSPSend",
+        "WSPCloseSocket",
+    ]
+    assert all_released(events[-1][2])
