@@ -4,9 +4,11 @@ real behaviours of the full model, weakly fair and never reaching the goal."""
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 
 import pytest
 from wspshare.properties.checker import Verdict, check
+from wspshare.properties.checker.checkpoint import Checkpoint, load
 from wspshare.properties.checker.split import parallel_check
 
 from tests.checker.symmetric_toys import RandomSymmetric, SortedLifting, TurnTaking, fair_lasso_of
@@ -61,3 +63,30 @@ def test_the_split_search_checks_liveness_under_symmetry_as_one_process_does(
 
 def _lifting(k: int, model: object) -> SortedLifting:
     return SortedLifting(k)
+
+
+def test_a_saved_split_search_under_symmetry_resumes_to_the_same_lasso(tmp_path: Path) -> None:
+    # The permutations are part of what a share saves: a search cut at a level and resumed
+    # (with another number of workers) finds the lasso the uninterrupted one finds.
+    model = next(
+        m
+        for m in (RandomSymmetric(seed, 3) for seed in range(100))
+        if (found := check(m, symmetry=True, lifting=SortedLifting(3))["reaches"].path) is not None
+        and found.loop_index is not None
+        and check(m).statistics.max_depth >= 4
+    )
+    lifting_of = partial(_lifting, 3)
+    straight = check(model, symmetry=True, lifting=SortedLifting(3))
+    meta = {"what": "test"}
+    cut = parallel_check(
+        model, workers=2, symmetry=True, lifting_of=lifting_of, max_depth=2,
+        checkpoint=Checkpoint(tmp_path, 0.0, meta),
+    )  # fmt: skip
+    assert not cut.complete
+    resumed = parallel_check(
+        model, workers=1, symmetry=True, lifting_of=lifting_of, resume=load(tmp_path, meta)
+    )
+    assert [(r.verdict, r.path) for r in resumed.properties] == [
+        (r.verdict, r.path) for r in straight.properties
+    ]
+    assert resumed["reaches"].verdict is Verdict.VIOLATED
