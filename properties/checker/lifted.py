@@ -45,10 +45,16 @@ composed, then the unfolding's fair cycle from the real state the prefix reaches
 is found among the real state's enabled actions and the loop is checked to close on the very same
 state, so a wrong renaming of actions raises instead of printing a path that is not one.
 
-Cost: the unfolding of a component has at most ``|C| * k!`` nodes; it is built only for the
-components where the property is false and that have an internal edge, on fingerprints and action
-ids, after the search. During the search each stored successor's permutation is recorded
-(``PermutationKeys``), about a tuple a transition beyond ``LivenessGraph``'s edges.
+Cost: the unfolding of a component has at most ``|C|`` times the group's size nodes; it is built
+only for the components where the property is false and that have an internal edge, on
+fingerprints and action ids, after the search. During the search each successor's permutation is
+recorded (``PermutationKeys``), about a tuple a transition beyond ``LivenessGraph``'s edges.  The
+split search's shares record the same permutations themselves (``Partition``) and the coordinator
+hands them to ``LiftedLivenessGraph.absorb``.
+
+Nothing here is specific to targets: a permutation is a tuple over whatever index space the
+model's ``Lifting`` chooses (the handoff's covers targets and helper threads), composed and
+inverted as such.
 """
 
 from __future__ import annotations
