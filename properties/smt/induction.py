@@ -18,7 +18,7 @@ from typing import Any
 import z3
 from wspshare.properties.smt.concrete import decode, evaluator, ghosts
 from wspshare.properties.smt.interrupt import checked, solver_interrupts
-from wspshare.properties.smt.invariants import all_formulas
+from wspshare.properties.smt.layer_invariants import formulas_for
 from wspshare.properties.smt.state import Bounds, SymState, fresh, value_of
 from wspshare.properties.smt.twin import Twin
 
@@ -61,7 +61,7 @@ def initial_constraint(s: SymState) -> Any:
     for sh in s.shares:
         eqs.append(sh.next_token == 1)
         eqs += [z3.Not(p) for p in sh.present]
-    for row in s.hp + s.issued:
+    for row in s.hp + s.issued + [row for grid in s.ctx for row in grid]:
         eqs += [z3.Not(x) for x in row]
     eqs += [z3.Not(x) for x in s.alive + s.issued_out]
     return z3.And(eqs)
@@ -182,7 +182,7 @@ def _prove(
     progress: Callable[[str], None] | None,
 ) -> None:
     b = twin.b
-    table = all_formulas()
+    table = formulas_for(twin)
     names = formulas or list(table)
     # Base case: the initial world satisfies every formula.
     s0 = initial(b)

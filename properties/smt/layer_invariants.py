@@ -14,9 +14,20 @@ from __future__ import annotations
 from typing import Any
 
 import z3
-from wspshare.properties.smt.invariants import INVARIANTS, Formula
+from wspshare.properties.smt.invariants import INVARIANTS, STRENGTHENING, Formula, all_formulas
 from wspshare.properties.smt.layers import Layer, LayeredTwin
-from wspshare.properties.smt.state import CLOSED, IFS, PROCESS, WPU, SymState, pick, value_of
+from wspshare.properties.smt.state import (
+    CLOSED,
+    IFS,
+    IFS_CATALOG,
+    NONIFS_CATALOGS,
+    PENDING,
+    PROCESS,
+    WPU,
+    SymState,
+    pick,
+    value_of,
+)
 from wspshare.properties.smt.twin import Twin
 
 
@@ -136,3 +147,55 @@ LAYER_INVARIANTS: dict[str, tuple[str, Formula]] = {
 def invariants_for(twin: Twin) -> dict[str, tuple[str, Formula]]:
     """The invariants a twin's states are checked against: a chain's where it has layers."""
     return LAYER_INVARIANTS if isinstance(twin, LayeredTwin) else INVARIANTS
+
+
+# --- strengthening -------------------------------------------------------------------------------
+def handle_kinds(t: Twin, s: SymState) -> Any:
+    """S2 with a chain: PENDING handles belong to the IFS base, IFS handles to it or to an IFS
+    layer, WPU handles to a non-IFS base or a non-IFS layer, PROCESS handles name a slot."""
+    lt = _layered(t)
+    ifs = (IFS_CATALOG, *(x.catalog for x in lt.layers if x.ifs))
+    wpu = (*NONIFS_CATALOGS, *(x.catalog for x in lt.layers if not x.ifs))
+    out = []
+    for i, j in t.cells():
+        k, c, o = s.hk[i][j], s.hc[i][j], s.ho[i][j]
+        ok = z3.Or(
+            z3.And(k == PENDING, c == IFS_CATALOG),
+            z3.And(k == IFS, z3.Or([c == n for n in ifs])),
+            z3.And(k == WPU, z3.Or([c == n for n in wpu])),
+            z3.And(k == PROCESS, c == 0, o >= 0, o < s.nprocs),
+        )
+        out.append(z3.Implies(s.hp[i][j], ok))
+    return z3.And(out)
+
+
+def layer_contexts(t: Twin, s: SymState) -> Any:
+    """S6: an IFS layer's context stands on its own handle (the layer took it over rather than
+    making one); a non-IFS layer's contexts in one process stand on distinct descriptors below
+    (each was made for a descriptor the next provider had just handed out)."""
+    out = []
+    for layer in _layered(t).layers:
+        grid, lows = s.ctx[layer.index], s.ctx_lower[layer.index]
+        for i in range(t.b.procs):
+            for a in range(t.b.handles):
+                if layer.ifs:
+                    out.append(z3.Implies(grid[i][a], lows[i][a] == value_of(a)))
+                    continue
+                for b in range(a + 1, t.b.handles):
+                    both = z3.And(grid[i][a], grid[i][b])
+                    out.append(z3.Implies(both, lows[i][a] != lows[i][b]))
+    return z3.And(out)
+
+
+LAYER_STRENGTHENING: dict[str, tuple[str, Formula]] = {
+    **STRENGTHENING,
+    "S2-handle-kinds": ("R4, R16", handle_kinds),
+    "S6-layer-contexts": ("R16", layer_contexts),
+}
+
+
+def formulas_for(twin: Twin) -> dict[str, tuple[str, Formula]]:
+    """Every formula of a twin's induction: its invariants and their strengthening."""
+    if isinstance(twin, LayeredTwin):
+        return {**LAYER_INVARIANTS, **LAYER_STRENGTHENING}
+    return all_formulas()
