@@ -45,11 +45,13 @@ def drive(
     let_stranger: Callable[[HandoffState, list[Event]], bool] = lambda s, e: True,
     max_steps: int = 500,
     start: HandoffState | None = None,
+    hold: Callable[[Step, list[Event]], bool] = lambda step, events: False,
 ) -> list[Event]:
     """Run fault-free to quiescence: deliveries first, then the stranger's step when
     ``let_stranger`` allows it (or nothing else is enabled), else the lowest step of the seed
     (then the lowest slot, thread and target); the network's arrivals only when no process can
-    move.  ``start``: the state to run from (the model's initial state by default)."""
+    move.  ``start``: the state to run from (the model's initial state by default); steps that
+    ``hold`` names wait until nothing else can move."""
     state = model.init_states()[0] if start is None else start
     events: list[Event] = []
     for _ in range(max_steps):
@@ -67,6 +69,8 @@ def drive(
             continue
         steps = [a for a in actions if isinstance(a, Step)]
         strangers = set(stranger_slots(model, state))
+        held = [a for a in steps if hold(a, events)]
+        steps = [a for a in steps if not hold(a, events)] or held
         theirs = [a for a in steps if a.slot in strangers]
         others = [a for a in steps if a.slot not in strangers]
         if theirs and (not others or let_stranger(state, events)):
@@ -851,3 +855,46 @@ def test_a_target_that_acknowledges_before_it_claims_then_claims_and_uses_the_so
         "WSPCloseSocket",
     ]
     assert all_released(events[-1][2])
+
+
+def test_a_helper_whose_value_now_names_another_socket_is_seen_as_a_stale_use() -> None:
+    """The seeded bug stale-handle-reuse: the source closes without joining its helper and makes
+    its next socket, which gets the same value (M1); the helper, held back until that, sets its
+    option through that value on the new socket: the call succeeds, and the stale_use ghost
+    (R5) records that a value reached a socket it was not handed for."""
+    variant = next(v for v in CATALOGUE if v.name == "stale-handle-reuse")
+    model = variant.model()
+
+    def until_reopened(step: Step, events: list[Event]) -> bool:
+        reopened = any(s.label == "WSPSocket (next connection)" for s, _, _ in events)
+        return (step.slot, step.thread) == (SOURCE, 1) and not reopened
+
+    events = drive(model, hold=until_reopened)
+    helper = [(s, e, st) for s, e, st in events if (s.slot, s.thread) == (SOURCE, 1)]
+    assert len(helper) == 1
+    step, effect, after = helper[0]
+    assert step.label == "WSPSetSockOpt" and effect.call == "WSPSetSockOpt(s=4, opt=0x8, val=1)"
+    assert effect.result == "OK" and after.stale_use
+    before = events[events.index(helper[0]) - 1][2]
+    assert not before.stale_use  # the helper's call, and nothing earlier, set it
+    # The correct source joins its helper first: held back just as long, it is no stale use.
+    correct = drive(HandoffModel(variant.witness), hold=until_reopened)
+    assert not correct[-1][2].stale_use
+
+
+def test_an_effect_names_its_process_thread_and_the_descriptor_the_call_used_or_made() -> None:
+    """A trace's effect: the slot and thread that stepped, and the descriptor (the one a call
+    made, else the one it was made on; 0 for what is not a call on a descriptor)."""
+    model = HandoffModel(ScenarioConfig(provider="non-ifs", threads=2))
+    events = drive(model)
+    for step, effect, _ in events:
+        assert (effect.slot, effect.thread) == (step.slot, step.thread), step
+    by = {(s.slot, s.label): e for s, e, _ in events}
+    claim = by[(TARGET, "WSPSocket(info)")].descriptor
+    assert by[(SOURCE, "WSPSocket")].descriptor == 4
+    assert by[(SOURCE, "WSPConnect")].descriptor == 4  # no value: the descriptor called on
+    assert by[(SOURCE, "WSPSetSockOpt")].descriptor == 4  # the helper's
+    assert by[(SOURCE, "WSPDuplicateSocket")].descriptor == 4  # its value is an info
+    assert by[(TARGET, "WSPSend")].descriptor == claim > 0
+    assert by[(SOURCE, "send PID_REQUEST")].descriptor == 0
+    assert by[(TARGET, "receive INFO")].descriptor == 0
