@@ -418,6 +418,7 @@ def test_a_helper_that_never_ran_exits_once_its_main_thread_is_done() -> None:
     assert first.label == "WSPSocket" and effect.result == "WSAENOBUFS"
     source = state.regs[SOURCE]
     assert isinstance(source, SourceRegs) and source.pcs == (DONE, 0) and source.sock == 0
+    assert source.phases == (6,)  # its one target given up on (served)
     mine = [a for a in model.actions(state) if isinstance(a, Step) and a.slot == SOURCE]
     assert mine == [Step(SOURCE, 1, "exit")]
     state, effect = model.execute(state, mine[0])
@@ -797,7 +798,7 @@ def test_a_source_that_times_out_on_one_of_two_targets_serves_the_other() -> Non
         Timeout(SOURCE, 0, 1),
     ]
     s, effect = model.execute(s, Timeout(SOURCE, 0, 1))
-    assert (effect.slot, effect.thread, effect.seed_step) == (SOURCE, 0, 10)
+    assert (effect.slot, effect.thread, effect.seed_step, effect.descriptor) == (SOURCE, 0, 10, 0)
     assert source_regs(s).phases == (1, 6) and source_regs(s).pcs == (4,)  # still serving 0
     assert s.chans[1].open_ends[0] is False and s.chans[0].open_ends[0] is True
 
@@ -898,3 +899,30 @@ def test_an_effect_names_its_process_thread_and_the_descriptor_the_call_used_or_
     assert by[(TARGET, "WSPSend")].descriptor == claim > 0
     assert by[(SOURCE, "send PID_REQUEST")].descriptor == 0
     assert by[(TARGET, "receive INFO")].descriptor == 0
+
+
+def test_a_source_offers_a_timeout_only_for_a_target_it_waits_on_with_nothing_to_read() -> None:
+    model = HandoffModel(ScenarioConfig(provider="ifs", faults=Faults(lose=1)))
+    _, s = until(model, "WSPDuplicateSocket", SOURCE)
+    assert source_regs(s).phases == (3,)  # about to duplicate: not waiting
+    assert model.programs.source.timeouts(model, s, SOURCE) == []
+    _, s = until(model, "receive ACK", SOURCE)
+    assert source_regs(s).phases == (5,)  # the ACK is there to read
+    assert model.programs.source.timeouts(model, s, SOURCE) == []
+
+
+def test_a_source_lets_its_pins_go_lowest_handle_value_first_whatever_the_targets_order() -> None:
+    """M7: the source may serve the second target first, which then holds the lower pin (8);
+    the pins are closed lowest value first, so the order does not tell the targets apart."""
+    model = HandoffModel(ScenarioConfig(provider="non-ifs", targets=2))
+
+    def second_first(step: Step, events: list[Event]) -> bool:
+        pinned = any(s.label == "OpenProcess(target)" and s.target == 1 for s, _, _ in events)
+        return step.slot == SOURCE and step.target == 0 and not pinned
+
+    events = drive(model, hold=second_first)
+    assert source_regs(events[-1][2]).pins == (0, 0)
+    closes = [(e.call, st) for s, e, st in events if s.label == "CloseHandle(target process)"]
+    assert [call for call, _ in closes] == ["CloseHandle(8)", "CloseHandle(12)"]
+    assert source_regs(closes[0][1]).pins == (12, 0)  # target 1's pin, 8, went first
+    assert all_released(events[-1][2])
