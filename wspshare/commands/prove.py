@@ -153,9 +153,9 @@ def run_parametric(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.variant in LAYER_MUTATIONS:  # the layered twin has BMC and a cross-check only
+    if args.variant in LAYER_MUTATIONS:  # its induction runs at a small bound, in the tests
         raise UsageError(
-            f"--variant {args.variant}: the layered twin has no inductive proof; "
+            f"--variant {args.variant}: prove does not build a layered twin at its bounds; "
             "run wspshare bmc handoff --variant " + args.variant
         )
     if args.parametric:
