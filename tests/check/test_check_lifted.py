@@ -52,9 +52,9 @@ def group(targets: int, threads: int) -> list[tuple[int, ...]]:
         pytest.param(
             Switches(targets=2, crash=1, reuse_pid=1, stranger=True), 1, marks=pytest.mark.slow
         ),
-        pytest.param(Switches(targets=2, threads=3), 1, marks=pytest.mark.slow),
+        pytest.param(Switches(targets=2, threads=3), 10, marks=pytest.mark.slow),
     ],
-    ids=["crash", "helpers-sampled", "crash-reuse-stranger", "helpers"],
+    ids=["crash", "helpers-sampled", "crash-reuse-stranger", "helpers-tenth"],
 )
 def test_renaming_commutes_with_every_transition_and_gives_the_representative(
     switches: Switches, every: int
