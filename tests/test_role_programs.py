@@ -926,3 +926,45 @@ def test_a_source_lets_its_pins_go_lowest_handle_value_first_whatever_the_target
     assert [call for call, _ in closes] == ["CloseHandle(8)", "CloseHandle(12)"]
     assert source_regs(closes[0][1]).pins == (12, 0)  # target 1's pin, 8, went first
     assert all_released(events[-1][2])
+
+
+def test_each_step_that_is_not_an_spi_call_says_what_it_did() -> None:
+    """A trace's effects for the pipe, the joins and a stray message: what was done and, for a
+    message, what it carried (empty when there is nothing to say)."""
+    model = HandoffModel(ScenarioConfig(provider="ifs", threads=2))
+    events = drive(model)
+    said = {(s.slot, s.label): (e.call, e.result) for s, e, _ in events}
+    info = source_regs(events[-1][2]).infos[0]
+    assert said[(SOURCE, "send PID_REQUEST")] == ("send PID_REQUEST", "")
+    assert said[(SOURCE, "send INFO")] == ("send INFO", str(info))
+    assert said[(TARGET, "send ACK")] == ("send ACK", "1")
+    assert said[(TARGET, "join helper threads")] == ("join helpers", "")
+    assert said[(SOURCE, "join helper threads")] == ("join helpers", "")
+    assert said[(TARGET, "receive INFO")] == ("receive", f"INFO({info})")
+    # A duplicated info, received again once the target is done with its first.
+    model = HandoffModel(ScenarioConfig(provider="non-ifs", faults=Faults(duplicate=1)))
+    _, s = until(model, "receive INFO", TARGET)
+    s = model.next_state(s, Duplicate(0, Direction.DOWN, False, 0))
+    events = drive(model, start=s)
+    again = next(e for st, e, _ in events if st.label == "receive INFO again")
+    first = next(e for st, e, _ in events if st.label == "receive INFO")
+    assert (again.seed_step, again.call, again.result) == (7, "receive", first.result)
+    assert first.result.startswith("INFO(info(")
+
+
+@pytest.mark.parametrize("provider", ["ifs", "non-ifs"])
+def test_with_three_threads_both_helpers_of_each_process_run_and_are_joined(provider: str) -> None:
+    model = HandoffModel(ScenarioConfig(provider=provider, threads=3))
+    events = drive(model)
+    final = events[-1][2]
+    assert model.is_final(final) and all_released(final) and not final.stale_use
+    helpers = [(s.slot, s.thread, s.label) for s, _, _ in events if s.thread > 0]
+    assert sorted(helpers) == [
+        (SOURCE, 1, "WSPSetSockOpt"),
+        (SOURCE, 2, "WSPSetSockOpt"),
+        (TARGET, 1, "WSPEventSelect"),
+        (TARGET, 1, "WSPSend"),
+        (TARGET, 2, "WSPEventSelect"),
+        (TARGET, 2, "WSPSend"),
+    ]
+    assert final.regs[SOURCE].pcs == final.regs[TARGET].pcs == (DONE, DONE, DONE)
