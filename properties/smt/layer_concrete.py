@@ -20,7 +20,6 @@ from wspshare.models.kernel import Kernel
 from wspshare.models.providers.layered import LayeredProvider, install_chain
 from wspshare.models.semantics import Semantics, standard_providers
 from wspshare.models.state import ProtocolInfo, Result, World
-from wspshare.properties.layered import layer_references, top_of_chain
 from wspshare.properties.smt.concrete import decode, encode, evaluator, fits, twin_call
 from wspshare.properties.smt.layers import LayeredTwin
 from wspshare.properties.smt.state import Bounds, SymState, value_of
@@ -77,6 +76,10 @@ def layered_violations(sem: Semantics, w: World) -> list[str]:
     """The chain's two properties that ``w`` breaks (none where no layer is installed)."""
     if not any(isinstance(p, LayeredProvider) for p in sem.providers):
         return []
+    # Imported here: the chain's properties live beside the scenario model, which the seed's
+    # BMC never needs to load.
+    from wspshare.properties.layered import layer_references, top_of_chain
+
     checks = (("top-of-chain", top_of_chain), ("layer-references", layer_references))
     return [name for name, check in checks if check(sem, w) is not None]
 

@@ -170,17 +170,21 @@ def handle_kinds(t: Twin, s: SymState) -> Any:
 
 
 def layer_contexts(t: Twin, s: SymState) -> Any:
-    """S6: an IFS layer's context stands on its own handle (the layer took it over rather than
-    making one); a non-IFS layer's contexts in one process stand on distinct descriptors below
-    (each was made for a descriptor the next provider had just handed out)."""
+    """S6: an IFS layer's context is of an IFS handle and stands on that very handle (the layer
+    took it over rather than making one); a non-IFS layer's is of a WPU handle of its own entry
+    (no IFS layer sits on a non-IFS one), and its contexts in one process stand on distinct
+    descriptors below (each was made for a descriptor the next provider had just handed out)."""
     out = []
     for layer in _layered(t).layers:
         grid, lows = s.ctx[layer.index], s.ctx_lower[layer.index]
         for i in range(t.b.procs):
             for a in range(t.b.handles):
                 if layer.ifs:
-                    out.append(z3.Implies(grid[i][a], lows[i][a] == value_of(a)))
+                    own = z3.And(s.hk[i][a] == IFS, lows[i][a] == value_of(a))
+                    out.append(z3.Implies(grid[i][a], own))
                     continue
+                own = z3.And(s.hk[i][a] == WPU, s.hc[i][a] == layer.catalog)
+                out.append(z3.Implies(grid[i][a], own))
                 for b in range(a + 1, t.b.handles):
                     both = z3.And(grid[i][a], grid[i][b])
                     out.append(z3.Implies(both, lows[i][a] != lows[i][b]))
