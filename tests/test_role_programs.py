@@ -619,6 +619,7 @@ def test_a_target_that_gets_its_info_twice_from_a_provider_that_accepts_it_twice
     assert again == "WSPSocket(info) again" and claimed.result.startswith("OK")
     extra = claimed.descriptor
     assert close_extra == close_own == "WSPCloseSocket"
+    assert claimed.seed_step == 8 and first.seed_step == second.seed_step == 9
     assert first.call == f"WSPCloseSocket(s={extra})"
     own = next(e for step, e, _ in events if step.label == "WSPSocket(info)").descriptor
     assert second.call == f"WSPCloseSocket(s={own})" and own != extra
@@ -968,3 +969,50 @@ def test_with_three_threads_both_helpers_of_each_process_run_and_are_joined(prov
         (TARGET, 2, "WSPSend"),
     ]
     assert final.regs[SOURCE].pcs == final.regs[TARGET].pcs == (DONE, DONE, DONE)
+
+
+def test_the_programs_start_with_nothing_held_nothing_learned_and_nothing_done() -> None:
+    model = HandoffModel(ScenarioConfig(provider="ifs", targets=2, threads=2))
+    regs = model.init_states()[0].regs
+    assert regs[SOURCE] == SourceRegs(
+        (0, 0), 0, -1, (0, 0), (0, 0), (0, 0), (None, None), False, 0
+    )  # fmt: skip
+    for k in (0, 1):
+        assert regs[1 + k] == TargetRegs(
+            pcs=(0, 0), sock=0, sock_id=-1, info=None, claimed=False, extra=0, chan=k
+        )
+        target = regs[1 + k]
+        assert isinstance(target, TargetRegs) and target.claimed is False
+        assert (target.worked, target.conn, target.served) == (False, 0, 0)
+    source = regs[SOURCE]
+    assert isinstance(source, SourceRegs) and source.closed is False
+
+
+def test_a_target_ignores_a_duplicated_pid_request_while_it_waits_for_the_info() -> None:
+    model = HandoffModel(ScenarioConfig(provider="ifs", faults=Faults(duplicate=1)))
+    _, s = until(model, "receive PID_REQUEST, reply", TARGET)
+    s = model.next_state(s, Duplicate(0, Direction.DOWN, False, 0))
+    s, first = model.execute(s, Step(TARGET, 0, "receive PID_REQUEST, reply"))
+    assert first.result.startswith("reply PID_REPLY(")
+    assert steps_of(model, s, TARGET) == [Step(TARGET, 0, "receive INFO")]
+    s2, stray = model.execute(s, Step(TARGET, 0, "receive INFO"))
+    assert (stray.seed_step, stray.call, stray.result) == (7, "receive", "PID_REQUEST")
+    assert s2.regs[TARGET] == s.regs[TARGET]  # still waiting for the info
+    assert s2.chans[0].inbox[Direction.UP] == s.chans[0].inbox[Direction.UP]  # no second reply
+    assert s2.chans[0].inbox[Direction.DOWN] == ()
+
+
+def test_a_source_sees_the_pipe_broken_once_its_target_has_closed_its_end() -> None:
+    """The target gave up waiting (a timeout) and closed its end of the pipe, though its process
+    lives on: the source's wait for the pid then ends with a broken pipe, not a block."""
+    model = HandoffModel(ScenarioConfig(provider="ifs", faults=Faults(lose=1)))
+    s = model.init_states()[0]
+    s, _ = model.execute(s, Timeout(TARGET, 0))
+    assert s.chans[0].open_ends == (True, False) and s.world.procs[TARGET].alive
+    events = drive(model, start=s)
+    mine = [(label, e.result) for (slot, _, _, label), (_, e, _) in zip(
+        walk(events), events, strict=True
+    ) if slot == SOURCE]  # fmt: skip
+    assert ("receive PID_REPLY", "broken pipe") in mine
+    assert [label for label, _ in mine][-1] == "WSPCloseSocket"
+    assert all_released(events[-1][2])
