@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from wspshare.models.calls import WSPDuplicateSocket, WSPSocket
+from wspshare.models.calls import WSPBind, WSPDuplicateSocket, WSPSocket
 from wspshare.models.errors import WSAError
 from wspshare.models.scenario import HandoffModel, ScenarioConfig
 from wspshare.models.scenario.actions import (
@@ -1014,5 +1014,47 @@ def test_a_source_sees_the_pipe_broken_once_its_target_has_closed_its_end() -> N
         walk(events), events, strict=True
     ) if slot == SOURCE]  # fmt: skip
     assert ("receive PID_REPLY", "broken pipe") in mine
+    broke = next(e for st, e, _ in events if e.result == "broken pipe")
+    assert (broke.slot, broke.seed_step, broke.call) == (SOURCE, 4, "receive")
     assert [label for label, _ in mine][-1] == "WSPCloseSocket"
     assert all_released(events[-1][2])
+
+
+def test_a_source_helper_waits_until_the_socket_is_connected() -> None:
+    """R5 in the seed: the helper uses the descriptor only once the main thread has connected
+    it, so right after WSPSocket only the main thread can step."""
+    model = HandoffModel(ScenarioConfig(provider="ifs", threads=2))
+    s, _ = model.execute(model.init_states()[0], Step(SOURCE, 0, "WSPSocket"))
+    assert source_regs(s).sock == 4
+    assert steps_of(model, s, SOURCE) == [Step(SOURCE, 0, "WSPConnect")]
+    s, _ = model.execute(s, Step(SOURCE, 0, "WSPConnect"))
+    assert steps_of(model, s, SOURCE) == [
+        Step(SOURCE, 0, "WSPEventSelect"),
+        Step(SOURCE, 1, "WSPSetSockOpt"),
+    ]
+
+
+def test_a_source_whose_set_up_fails_tells_its_targets_and_closes_its_descriptor() -> None:
+    """The listener's WSPBind fails (the port is taken by another socket): the source closes its
+    ends of the pipes, gives up on every target and closes its descriptor (step 10); its target
+    sees the pipe broken."""
+    model = HandoffModel(ScenarioConfig(provider="non-ifs", pattern="listener", clients=1))
+    s = model.init_states()[0]
+    sem = model.semantics
+    w, r = sem.call(s.world, TARGET, 0, WSPSocket(model.catalog_id))
+    assert isinstance(r.value, int)
+    w, bound = sem.call(w, TARGET, 0, WSPBind(r.value, 80))
+    assert bound.ok
+    events = drive(model, start=s._replace(world=w))
+    assert [(slot, seed, label, e.result) for (slot, _, seed, label), (_, e, _) in zip(
+        walk(events), events, strict=True
+    )] == [
+        (SOURCE, 1, "WSPSocket", "OK 4"),
+        (SOURCE, 1, "WSPBind", "WSAEADDRINUSE"),
+        (TARGET, 3, "receive PID_REQUEST, reply", "broken pipe"),
+        (SOURCE, 10, "WSPCloseSocket", "OK"),
+    ]  # fmt: skip
+    final = events[-1][2]
+    source = source_regs(final)
+    assert source.phases == (6,) and source.closed and source.pcs == (DONE,)
+    assert final.chans[0].open_ends == (False, False)
