@@ -168,6 +168,13 @@ def python_step(
     return w2, result, name, args
 
 
+def refused_at_full_sockets(w: World, w2: World, result: Result | None, b: Bounds) -> bool:
+    """The plain twin's documented choice (``Twin.create``): with every socket cell in use, a
+    creation that fails with WSAEMFILE and changes nothing is disabled rather than encoded."""
+    emfile = result is not None and result.error is WSAError.WSAEMFILE
+    return emfile and w2 == w and len(w.sockets) >= b.sockets
+
+
 def compare(twin: LayeredTwin, sem: Semantics, w: World, step: Step) -> str | None:
     """None when the twin takes Python's step (successor, error code, value), else why not."""
     w2, result, name, args = python_step(sem, w, step)
@@ -177,8 +184,10 @@ def compare(twin: LayeredTwin, sem: Semantics, w: World, step: Step) -> str | No
     enabled = ev(out.enabled)
     if not layered_fits(w2, sem, twin):
         return None if not enabled else f"{name}{args}: beyond the bounds, yet the twin is enabled"
-    if not enabled:
+    if not enabled and not refused_at_full_sockets(w, w2, result, twin.b):
         return f"{name}{args}: the twin is disabled but Python stays within the bounds"
+    if not enabled:
+        return None
     keys = tuple(k for s in w2.sockets for k, _ in s.options)
     want = decode_layered(ev, encode_layered(w2, sem, twin), twin.b, keys)
     got = decode_layered(ev, out.post, twin.b, keys)
