@@ -584,3 +584,29 @@ def test_a_client_that_closes_the_descriptor_behind_a_layers_finds_the_layers_on
     ):
         w1, r = sem.call(w, 0, 0, call)
         assert r.error is WSAError.WSAENOTSOCK and w1 == w, call
+
+
+@pytest.mark.parametrize(("base", "layers"), CHAINS, ids=IDS)
+def test_an_accept_through_a_chain_with_no_room_for_its_descriptors_leaves_nothing(
+    base: str, layers: tuple[str, ...]
+) -> None:
+    room = 1 + sum(kind == "non-ifs" for kind in layers)  # the listener's handles fill the table
+    sem = Semantics(
+        providers=install_chain(standard_providers(), base, layers),
+        kernel=Kernel(max_handles=room),
+    )
+    top = sem.provider_named(top_of_chain(base, layers))
+    assert isinstance(top, LayeredProvider)
+    w, index = listening(sem, top)
+    w1, r = top.accept_first(sem, w, 0, index)
+    assert r.error is WSAError.WSAEMFILE and w1 == w  # the connection still waits
+
+
+def test_a_kept_entry_is_the_one_the_next_layer_is_checked_against() -> None:
+    """An IFS layer needs IFS handles from the entry below it, the kept one included."""
+    kept = PassThroughInfoLayer("lsp1", 2001, (2001, 1001), ifs=False)
+    with pytest.raises(ModelError, match="an IFS layer needs IFS handles from below"):
+        install_chain((*standard_providers(), kept), "ifs", ("ifs", "non-ifs"))
+    kept_ifs = PassThroughInfoLayer("lsp1", 2001, (2001, 1001), ifs=True)
+    out = install_chain((*standard_providers(), kept_ifs), "ifs", ("ifs", "ifs"))
+    assert out[-2] is kept_ifs and out[-1].chain == (2002, 2001, 1001)  # type: ignore[attr-defined]
