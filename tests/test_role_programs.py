@@ -416,6 +416,7 @@ def test_a_helper_that_never_ran_exits_once_its_main_thread_is_done() -> None:
     first = next(a for a in model.actions(state) if isinstance(a, Step) and a.slot == SOURCE)
     state, effect = model.execute(state, first)
     assert first.label == "WSPSocket" and effect.result == "WSAENOBUFS"
+    assert effect.descriptor == 0  # a failed WSPSocket made none and was made on none
     source = state.regs[SOURCE]
     assert isinstance(source, SourceRegs) and source.pcs == (DONE, 0) and source.sock == 0
     assert source.phases == (6,)  # its one target given up on (served)
@@ -565,6 +566,7 @@ def test_a_target_whose_claim_fails_acknowledges_with_zero_and_stops(provider: s
     ]
     claim, ack, received = (e for _, e, _ in events[:3])
     assert claim.result == "WSAENOBUFS" and ack.result == "0" and received.result == "ACK(0)"
+    assert claim.descriptor == 0
     final = events[-1][2]
     target = final.regs[TARGET]
     assert isinstance(target, TargetRegs)
