@@ -6,6 +6,7 @@ without symmetry, for each named configuration; ``--profile`` splits the seed's 
     .venv/bin/python benchmarks/bench_check.py --profile   # where the time goes
     .venv/bin/python benchmarks/bench_check.py --parallel  # one process against --workers 2
     .venv/bin/python benchmarks/bench_check.py --answer    # start-up and time to first answer
+    .venv/bin/python benchmarks/bench_check.py --symmetry  # fanout K=3 with a crash, symmetric
 
 "faults" means every kind at budget 1 plus a stranger.  The table and the profile give CPU
 seconds of this process (other jobs share the cores, so wall time is noisy); they vary with the
@@ -149,6 +150,43 @@ def profile() -> str:
     return "\n".join(lines)
 
 
+def symmetry_profile() -> str:
+    """``fanout --targets 3 --crash`` as ``wspshare check`` runs it (symmetry with liveness,
+    the annotated quotient): CPU seconds, states per CPU second and bytes per stored state;
+    then how often the search asked for a representative, for how many distinct states and
+    worlds (the model remembers a state's sorting renaming and a world's renaming), and the
+    CPU seconds of those representatives worked out afresh and asked again."""
+    from wspshare.models.scenario.lifting import HandoffLifting
+
+    model = model_for("fanout", Switches(targets=3, crash=1))
+    start = time.process_time()
+    result = check(model, symmetry=True, lifting=HandoffLifting(model))
+    cpu = time.process_time() - start
+    st = result.statistics
+    lines = [
+        f"fanout --targets 3 --crash: {st.states:,} states, {st.transitions:,} transitions, "
+        f"{cpu:.2f} CPU s, {st.states / cpu:,.0f} states per CPU second, "
+        f"{st.bytes_per_state:.0f} bytes per stored state, all hold: {result.ok}"
+    ]
+    states = reachable_states(model_for("fanout", Switches(targets=3, crash=1)))[:8000]
+    succs = [model.next_state(s, a) for s in states for a in model.actions(s)]
+    fresh = model_for("fanout", Switches(targets=3, crash=1))
+    clock = time.process_time
+    t0 = clock()
+    for s in succs:
+        fresh.representative(s)
+    t1 = clock()
+    for s in succs:
+        fresh.representative(s)
+    t2 = clock()
+    lines.append(
+        f"representatives of the {len(succs):,} successors of {len(states):,} states: "
+        f"{len(set(succs)):,} distinct states, {len(fresh.renamed_world.table):,} distinct "
+        f"world renamings; {t1 - t0:.2f} CPU s the first time, {t2 - t1:.2f} asked again"
+    )
+    return "\n".join(lines)
+
+
 PARALLEL_ROWS = [
     ("fanout", {"targets": 3}, False),
     ("handoff", ALL_FAULTS, False),
@@ -246,6 +284,7 @@ def main() -> None:
     parser.add_argument("--parallel", action="store_true", help="one process against workers")
     parser.add_argument("--workers", type=int, default=2, help="workers for --parallel")
     parser.add_argument("--answer", action="store_true", help="start-up and first answer")
+    parser.add_argument("--symmetry", action="store_true", help="fanout K=3 crash, symmetric")
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing (the median)")
     args = parser.parse_args()
     if args.profile:
@@ -256,6 +295,9 @@ def main() -> None:
         return
     if args.answer:
         print(answers(args.repeat))
+        return
+    if args.symmetry:
+        print(symmetry_profile())
         return
     rows = [r for r in ROWS if not args.quick or not r[1] or list(r[1]) == ["targets"]]
     print(table(rows, ("ifs", "non-ifs")))

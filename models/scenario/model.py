@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Protocol
 
 from wspshare.models.errors import ModelError, WSAError
@@ -49,7 +50,13 @@ from wspshare.models.scenario.state import (
     StrangerRegs,
     TargetRegs,
 )
-from wspshare.models.scenario.symmetry import canonical, reduces
+from wspshare.models.scenario.symmetry import (
+    SortedTargets,
+    canonical,
+    reduces,
+    rename_world,
+    sort_targets,
+)
 from wspshare.models.semantics import Semantics
 from wspshare.models.state import Result, SocketStatus, World
 
@@ -95,6 +102,12 @@ class HandoffModel:
         self.exit_process: Memo[World] = Memo(sem.exit_process)
         self.inject_failure: Memo[World] = Memo(sem.inject_failure)
         self.channel_faults: Memo[tuple[Action, ...]] = Memo(self._channel_faults)
+        # The renaming that sorts a state's targets and its result (``symmetry.sort_targets``),
+        # remembered; the last one is kept at hand too, compared by identity (no hashing), as
+        # the search asks for the renaming and then the renamed state of the same successor.
+        self._sorted: Memo[SortedTargets] = Memo(partial(sort_targets, self))
+        self.renamed_world: Memo[World] = Memo(partial(rename_world, self.semantics.providers))
+        self._last_sorted: tuple[HandoffState | None, SortedTargets | None] = (None, None)
         self.programs = programs or Programs()
         top = top_of_chain(self.config.provider, chain)
         self.provider: Provider = self.semantics.provider_named(top)
@@ -222,6 +235,14 @@ class HandoffModel:
                 if reorder and len(queue) >= 2:
                     out.append(Reorder(k, d, on_wire))
         return tuple(out)
+
+    def sorted_targets(self, state: HandoffState) -> SortedTargets:
+        """The renaming that sorts ``state``'s targets and the state it gives, remembered."""
+        last, answer = self._last_sorted
+        if last is not state or answer is None:
+            answer = self._sorted(state)
+            self._last_sorted = (state, answer)
+        return answer
 
     def next_state(self, state: HandoffState, action: Action) -> HandoffState:
         return self.execute(state, action)[0]
