@@ -1060,3 +1060,17 @@ def test_a_source_whose_set_up_fails_tells_its_targets_and_closes_its_descriptor
     source = source_regs(final)
     assert source.phases == (6,) and source.closed and source.pcs == (DONE,)
     assert final.chans[0].open_ends == (False, False)
+
+
+def test_a_sources_receive_says_it_received_and_what() -> None:
+    model = HandoffModel(ScenarioConfig(provider="non-ifs"))
+    events = drive(model)
+    pid = events[-1][2].world.procs[TARGET].pid
+    said = [(e.seed_step, e.call, e.result) for s, e, _ in events if s.label.startswith("receive")]
+    assert said == [
+        (3, "receive", f"reply PID_REPLY({pid})"),  # the target's, answered at once
+        (4, "receive", f"PID_REPLY({pid})"),
+        (7, "receive", said[2][2]),
+        (10, "receive", "ACK(1)"),
+    ]
+    assert said[2][2].startswith("INFO(info(")
