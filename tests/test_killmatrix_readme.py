@@ -23,7 +23,9 @@ pytestmark = pytest.mark.slow
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 CELL = re.compile(r"^(caught|missed|no alarm)(?: len=(\d+))? [0-9.]+s(?: \((.*)\))?$")
-BUDGET = {"exhaustive": 30.0, "simulation": 30.0, "hypothesis": 60.0, "bmc": 60.0}
+# z3's cells get more room than the table's own 20 s: a loaded machine (the slow tier runs two
+# workers on two cores) can triple a solver query, and a cell caught here must not read as lost.
+BUDGET = {"exhaustive": 30.0, "simulation": 30.0, "hypothesis": 60.0, "bmc": 180.0}
 
 
 def readme_matrix() -> tuple[list[str], dict[str, dict[str, str]]]:
