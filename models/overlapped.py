@@ -42,11 +42,14 @@ RECV, ACCEPT = 1, 2  # the operations that may be pending
 PENDING = fail(WSAError.WSA_IO_PENDING)
 
 
-def pend(w: World, index: int, call: WSPRecv | WSPAccept, pid: int) -> tuple[World, Result]:
-    """The call would block: it stays pending on socket ``index``."""
+def pend(
+    w: World, index: int, call: WSPRecv | WSPAccept, pid: int, entry: int
+) -> tuple[World, Result]:
+    """The call would block: it stays pending on socket ``index``, remembering the catalog
+    entry it came through, so that an accept through a layer completes through that layer."""
     op = ACCEPT if isinstance(call, WSPAccept) else RECV
     sock = w.sockets[index]
-    sock = sock._replace(pending=(*sock.pending, (op, call.overlapped, pid)))
+    sock = sock._replace(pending=(*sock.pending, (op, call.overlapped, pid, entry)))
     return _set(w, index, sock), PENDING
 
 
@@ -75,7 +78,7 @@ def abort_closed(w: World) -> World:
 def cancel_for(w: World, pid: int) -> World:
     """The process with ``pid`` exited: what it issued is cancelled, other processes' I/O stays."""
     for index, sock in enumerate(w.sockets):
-        if any(p == pid for _, _, p in sock.pending):
+        if any(p[2] == pid for p in sock.pending):
             w = _abort(w, index, lambda p: p == pid)
     return w
 
@@ -91,19 +94,22 @@ def signal(w: World, index: int, event: int) -> World:
 
 def arrived(sem: Semantics, w: World, index: int, provider: Provider | None) -> World:
     """Something arrived on socket ``index``: signal it, then complete the first pending
-    operation that can take it."""
+    operation that can take it.  ``provider`` is the socket's own (the base of any chain): it
+    takes a datagram off the socket; a connection is accepted by the provider the accept was
+    issued through, so a layer wraps the base's new descriptor as a blocking accept would."""
     sock = w.sockets[index]
     w = signal(w, index, FD_ACCEPT if is_stream(sock.kind) else FD_READ)
     sock = w.sockets[index]
     if not sock.pending or not sock.queue or provider is None:
         return w
-    op, tag, pid = sock.pending[0]
+    op, tag, pid, entry = sock.pending[0]
     rest = sock.pending[1:]
     slot = sem.kernel.live_slot(w, pid)
     if slot is None:  # pragma: no cover - an exiting process's requests are cancelled first
         return _set(w, index, sock._replace(pending=rest))
     if op == ACCEPT:
-        w1, result = provider.accept_first(
+        issuer = sem.provider(entry) or provider
+        w1, result = issuer.accept_first(
             sem, _set(w, index, sock._replace(pending=rest)), slot, index
         )
         if not result.ok:  # no descriptor for it: the connection waits, the request fails
@@ -124,7 +130,7 @@ def peer_closed(w: World, index: int) -> World:
     if not done:
         return w
     w = _set(w, index, sock._replace(pending=tuple(p for p in sock.pending if p[0] != RECV)))
-    for _, tag, _ in done:
+    for _, tag, *_ in done:
         w = post(w, sock, tag, WSAError.NO_ERROR)
     return w
 
@@ -135,7 +141,7 @@ def _abort(w: World, index: int, whose: object) -> World:
     gone = [p for p in sock.pending if whose(p[2])]
     sock = sock._replace(pending=tuple(p for p in sock.pending if not whose(p[2])))
     w = _set(w, index, sock)
-    for _, tag, _ in gone:
+    for _, tag, *_ in gone:
         w = post(w, sock, tag, WSAError.WSA_OPERATION_ABORTED)
     return w
 

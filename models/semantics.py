@@ -260,7 +260,7 @@ class Semantics:
         ):
             index = provider.socket_of(self, w, slot, d)
             if index is not None:
-                return overlapped.pend(w, index, call, w.procs[slot].pid)
+                return overlapped.pend(w, index, call, w.procs[slot].pid, d.catalog)
         return w, result
 
     def associate(self, w: World, slot: int, s: int, port: int, key: int) -> tuple[World, Result]:

@@ -82,10 +82,11 @@ class Sock(NamedTuple):
     origin: int = -1  # the connection id an accepted socket was made for (-1: not accepted)
     shut: int = 0  # WSPShutdown: bit 1 no more receives, bit 2 no more sends
     # R14: overlapped operations pending on the socket (whichever descriptor issued them), as
-    # (operation, tag, pid of the issuing process); the completion port and key associated with
+    # (operation, tag, pid of the issuing process, catalog entry it was issued through: the top
+    # of a chain, whose provider completes it); the completion port and key associated with
     # the socket (0, 0: none); and the network events delivered to its one registration (R8),
     # which a new registration starts afresh.
-    pending: tuple[tuple[int, int, int], ...] = ()
+    pending: tuple[tuple[int, int, int, int], ...] = ()
     completion: tuple[int, int] = (0, 0)
     signalled: int = 0  # the FD_ events delivered to the current registration (R8) so far
 

@@ -135,7 +135,7 @@ def nothing_pending_on_a_closed_socket(sem: Semantics, w: World) -> Diagnosis:
         if sock.pending and sock.status is SocketStatus.CLOSED:
             return f"socket {i} is closed with {len(sock.pending)} operations still pending"
         live = {p.pid for p in w.procs if p.alive}
-        for _, tag, pid in sock.pending:
+        for _, tag, pid, _ in sock.pending:
             if pid not in live:
                 return f"socket {i} keeps operation {tag} of pid {pid}, which has exited"
     return None

@@ -326,7 +326,7 @@ def _rename_sock(sock: Sock, rp: Rename) -> Sock:
     if not sock.events and not sock.pending:
         return sock
     events = tuple((rp(pid), d, mask) for pid, d, mask in sock.events)
-    pending = tuple((op, tag, rp(pid)) for op, tag, pid in sock.pending)
+    pending = tuple((op, tag, rp(pid), entry) for op, tag, pid, entry in sock.pending)
     return sock._replace(events=events, pending=pending)
 
 
