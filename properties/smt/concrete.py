@@ -40,6 +40,8 @@ from wspshare.models.state import (
     IPPROTO_UDP,
     SOCK_STREAM,
     TCP_V4,
+    ProtocolInfo,
+    Result,
     Sock,
     SocketStatus,
     World,
@@ -348,3 +350,29 @@ def twin_call(call: Call, slot: int, thread: int) -> tuple[str, dict[str, int]]:
     simple = (WSPConnect, WSPSend, WSPRecv, WSPCloseSocket, WSPAccept, WSPRecvFrom)
     assert isinstance(call, simple)
     return type(call).__name__, {**base, "s": call.s}
+
+
+def outcome_differs(
+    label: str,
+    want: dict[str, Any],
+    got: dict[str, Any],
+    ev: Callable[[Any], Any],
+    out: Any,
+    result: Result | None,
+) -> str | None:
+    """Where an enabled twin step leaves Python's: the decoded successors (``want`` from
+    Python's world, ``got`` from the twin's post-state), then the error code, then the value
+    returned (a protocol info compared by its ``dwProviderReserved``, all the twin holds of it).
+    Shared by the plain and the layered cross-checks, which differ only in how they encode."""
+    if want != got:
+        diff = [f"{k}: python {want[k]} twin {got[k]}" for k in want if want[k] != got[k]]
+        return f"{label}: successors differ: " + "; ".join(diff)
+    if result is not None:
+        if ev(out.error) != int(result.error):
+            return f"{label}: python {result.error}, twin {ev(out.error)}"
+        if result.ok and result.value is not None:
+            value: Any = result.value
+            expected = value.provider_reserved if isinstance(value, ProtocolInfo) else value
+            if ev(out.value) != expected:
+                return f"{label}: python returned {expected}, twin {ev(out.value)}"
+    return None

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import random
 from collections.abc import Iterator
-from typing import Any
 
 import z3
 from wspshare.models.calls import (
@@ -33,7 +32,14 @@ from wspshare.models.state import (
     Result,
     World,
 )
-from wspshare.properties.smt.concrete import decode, encode, evaluator, fits, twin_call
+from wspshare.properties.smt.concrete import (
+    decode,
+    encode,
+    evaluator,
+    fits,
+    outcome_differs,
+    twin_call,
+)
 from wspshare.properties.smt.twin import Twin
 from wspshare.properties.stateful.driver import Driver, PropertyViolation
 from wspshare.properties.stateful.ops import (
@@ -111,18 +117,7 @@ def compare(twin: Twin, sem: Semantics, w: World, op: Op, infos: list[ProtocolIn
     keys = tuple(k for s in w2.sockets for k, _ in s.options)
     want = decode(ev, encode(w2, b, catalogs), b, keys)
     got = decode(ev, out.post, b, keys)
-    if want != got:
-        diff = [f"{k}: python {want[k]} twin {got[k]}" for k in want if want[k] != got[k]]
-        return f"{name}{args}: successors differ: " + "; ".join(diff)
-    if result is not None:
-        if ev(out.error) != int(result.error):
-            return f"{name}{args}: python {result.error}, twin {ev(out.error)}"
-        if result.ok and result.value is not None:
-            value: Any = result.value
-            expected = value.provider_reserved if isinstance(value, ProtocolInfo) else value
-            if ev(out.value) != expected:
-                return f"{name}{args}: python returned {expected}, twin {ev(out.value)}"
-    return None
+    return outcome_differs(f"{name}{args}", want, got, ev, out, result)
 
 
 # Calls that make descriptors or infos come up twice as often, so later calls have some to use.

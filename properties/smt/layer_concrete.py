@@ -20,7 +20,14 @@ from wspshare.models.kernel import Kernel
 from wspshare.models.providers.layered import LayeredProvider, install_chain
 from wspshare.models.semantics import Semantics, standard_providers
 from wspshare.models.state import ProtocolInfo, Result, World
-from wspshare.properties.smt.concrete import decode, encode, evaluator, fits, twin_call
+from wspshare.properties.smt.concrete import (
+    decode,
+    encode,
+    evaluator,
+    fits,
+    outcome_differs,
+    twin_call,
+)
 from wspshare.properties.smt.layers import LayeredTwin
 from wspshare.properties.smt.state import Bounds, SymState, value_of
 from wspshare.properties.smt.twin import Twin
@@ -191,15 +198,4 @@ def compare(twin: LayeredTwin, sem: Semantics, w: World, step: Step) -> str | No
     keys = tuple(k for s in w2.sockets for k, _ in s.options)
     want = decode_layered(ev, encode_layered(w2, sem, twin), twin.b, keys)
     got = decode_layered(ev, out.post, twin.b, keys)
-    if want != got:
-        diff = [f"{k}: python {want[k]} twin {got[k]}" for k in want if want[k] != got[k]]
-        return f"{name}{args}: successors differ: " + "; ".join(diff)
-    if result is not None:
-        if ev(out.error) != int(result.error):
-            return f"{name}{args}: python {result.error}, twin {ev(out.error)}"
-        if result.ok and result.value is not None:
-            value: Any = result.value
-            expected = value.provider_reserved if isinstance(value, ProtocolInfo) else value
-            if ev(out.value) != expected:
-                return f"{name}{args}: python returned {expected}, twin {ev(out.value)}"
-    return None
+    return outcome_differs(f"{name}{args}", want, got, ev, out, result)
