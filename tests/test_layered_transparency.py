@@ -62,16 +62,8 @@ from wspshare.properties.isolation import process_isolation
 from wspshare.properties.layered import layer_references
 from wspshare.properties.layered import top_of_chain as top_check
 
-CHAINS = [
-    ("ifs", ("non-ifs",)),
-    ("ifs", ("ifs",)),
-    ("ifs", ("non-ifs", "non-ifs")),
-    ("ifs", ("ifs", "ifs")),
-    ("ifs", ("non-ifs", "ifs")),
-    ("non-ifs", ("non-ifs",)),
-    ("non-ifs", ("non-ifs", "non-ifs")),
-    ("non-ifs-claim", ("non-ifs",)),
-]
+from tests.test_layered_calls import CHAINS  # the correct chains, over every base
+
 IDS = [f"{base}-{'-'.join(layers)}" for base, layers in CHAINS]
 UDP = (AF_INET, SOCK_DGRAM, IPPROTO_UDP)
 TCP = (FROM_PROTOCOL_INFO,) * 3
@@ -539,7 +531,9 @@ def test_a_layers_calls_on_a_descriptor_it_has_no_context_for_answer_wsaenotsock
     assert r.error is WSAError.WSAENOTSOCK and w1 == w
 
 
-def test_a_value_is_handed_to_a_layer_only_as_the_lower_descriptor_in_its_process() -> None:
+def one_layer_descriptor() -> tuple[Semantics, World, int, int]:
+    """Two processes under a non-IFS layer over the IFS base; the first made one descriptor
+    through the layer: the world, the layer's descriptor and the base's behind it."""
     sem = Semantics(providers=install_chain(standard_providers(), "ifs", ("non-ifs",)))
     top = sem.provider_named("lsp1")
     w = sem.initial_world()
@@ -547,8 +541,12 @@ def test_a_value_is_handed_to_a_layer_only_as_the_lower_descriptor_in_its_proces
     w, _ = sem.spawn(w)
     w, r = sem.call(w, 0, 0, WSPSocket(top.catalog_id))
     assert r.ok and isinstance(r.value, int)
-    mine = r.value
     lower = next(h.value for h in w.procs[0].handles if h.catalog == 1001)
+    return sem, w, r.value, lower
+
+
+def test_a_value_is_handed_to_a_layer_only_as_the_lower_descriptor_in_its_process() -> None:
+    sem, w, mine, lower = one_layer_descriptor()
     pid, other = w.procs[0].pid, w.procs[1].pid
     assert handed_to_a_layer(sem, w, pid, lower)
     assert not handed_to_a_layer(sem, w, pid, mine)  # the layer's own: the client's
@@ -560,15 +558,7 @@ def test_a_client_that_closes_the_descriptor_behind_a_layers_finds_the_layers_on
     """A client that guesses and closes the next provider's descriptor behind a non-IFS layer's
     own (never handed to it): the layer's context then names nothing, so every call on the
     layer's descriptor answers WSAENOTSOCK."""
-    sem = Semantics(providers=install_chain(standard_providers(), "ifs", ("non-ifs",)))
-    top = sem.provider_named("lsp1")
-    w = sem.initial_world()
-    w, _ = sem.spawn(w)
-    w, _ = sem.spawn(w)
-    w, r = sem.call(w, 0, 0, WSPSocket(top.catalog_id))
-    assert r.ok and isinstance(r.value, int)
-    mine = r.value
-    lower = next(h.value for h in w.procs[0].handles if h.catalog == 1001)
+    sem, w, mine, lower = one_layer_descriptor()
     w, r = sem.call(w, 0, 0, WSPCloseSocket(lower))
     assert r.ok
     for call in (
