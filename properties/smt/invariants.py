@@ -64,6 +64,14 @@ def open_iff_referenced(t: Twin, s: SymState) -> Any:
 
 def descriptor_validity(t: Twin, s: SymState) -> Any:
     """R5, R11: every handle names a live socket of its provider; the dead hold none."""
+    return descriptors_name_live_sockets(t, s, lambda catalog: catalog)
+
+
+def descriptors_name_live_sockets(
+    t: Twin, s: SymState, socket_catalog: Callable[[Any], Any]
+) -> Any:
+    """``descriptor-validity`` for any catalog: ``socket_catalog`` maps a handle's catalog
+    entry to the entry its socket belongs to (itself, or a chain's base under layers)."""
     out = []
     for i, j in t.cells():
         obj = s.ho[i][j]
@@ -71,7 +79,7 @@ def descriptor_validity(t: Twin, s: SymState) -> Any:
             obj >= 0,
             obj < s.nsocks,
             pick(s.status, obj, CLOSED) != CLOSED,
-            pick(s.scat, obj, -1) == s.hc[i][j],
+            pick(s.scat, obj, -1) == socket_catalog(s.hc[i][j]),
         )
         good = z3.And(s.alive[i], z3.Or(s.hk[i][j] == PROCESS, sock_ok))
         out.append(z3.Implies(z3.And(i < s.nprocs, s.hp[i][j]), good))
@@ -80,9 +88,15 @@ def descriptor_validity(t: Twin, s: SymState) -> Any:
 
 def provider_discipline(t: Twin, s: SymState) -> Any:
     """R4: what a client was handed is in its table as IFS (IFS provider) or WPU (non-IFS)."""
+    return handed_handles_match_their_kind(t, s, lambda catalog: catalog == IFS_CATALOG)
+
+
+def handed_handles_match_their_kind(t: Twin, s: SymState, is_ifs: Callable[[Any], Any]) -> Any:
+    """``provider-discipline`` for any catalog: ``is_ifs`` says whether an entry hands out IFS
+    handles (the IFS base, or an IFS layer of a chain)."""
     out = []
     for i, j in t.cells():
-        want = z3.If(s.hc[i][j] == IFS_CATALOG, IFS, WPU)
+        want = z3.If(is_ifs(s.hc[i][j]), IFS, WPU)
         ok = z3.And(s.hp[i][j], s.hk[i][j] == want)
         out.append(z3.Implies(z3.And(i < s.nprocs, s.issued[i][j]), ok))
     out += [z3.Implies(i < s.nprocs, z3.Not(s.issued_out[i])) for i in range(t.b.procs)]

@@ -14,10 +14,16 @@ from __future__ import annotations
 from typing import Any
 
 import z3
-from wspshare.properties.smt.invariants import INVARIANTS, STRENGTHENING, Formula, all_formulas
+from wspshare.properties.smt.invariants import (
+    INVARIANTS,
+    STRENGTHENING,
+    Formula,
+    all_formulas,
+    descriptors_name_live_sockets,
+    handed_handles_match_their_kind,
+)
 from wspshare.properties.smt.layers import Layer, LayeredTwin
 from wspshare.properties.smt.state import (
-    CLOSED,
     IFS,
     IFS_CATALOG,
     NONIFS_CATALOGS,
@@ -25,7 +31,6 @@ from wspshare.properties.smt.state import (
     PROCESS,
     WPU,
     SymState,
-    pick,
     value_of,
 )
 from wspshare.properties.smt.twin import Twin
@@ -38,31 +43,13 @@ def _layered(t: Twin) -> LayeredTwin:
 
 def descriptor_validity(t: Twin, s: SymState) -> Any:
     """R5, R11: every handle names a live socket of its chain's base; the dead hold none."""
-    lt = _layered(t)
-    out = []
-    for i, j in t.cells():
-        obj = s.ho[i][j]
-        sock_ok = z3.And(
-            obj >= 0,
-            obj < s.nsocks,
-            pick(s.status, obj, CLOSED) != CLOSED,
-            pick(s.scat, obj, -1) == lt.base_of(s.hc[i][j]),
-        )
-        good = z3.And(s.alive[i], z3.Or(s.hk[i][j] == PROCESS, sock_ok))
-        out.append(z3.Implies(z3.And(i < s.nprocs, s.hp[i][j]), good))
-    return z3.And(out)
+    return descriptors_name_live_sockets(t, s, _layered(t).base_of)
 
 
 def provider_discipline(t: Twin, s: SymState) -> Any:
     """R4: what a client was handed is an IFS handle of an IFS entry or a WPU handle."""
-    lt = _layered(t)
-    out = []
-    for i, j in t.cells():
-        ifs = z3.Or([s.hc[i][j] == c for c in lt.ifs_entries()])
-        ok = z3.And(s.hp[i][j], s.hk[i][j] == z3.If(ifs, IFS, WPU))
-        out.append(z3.Implies(z3.And(i < s.nprocs, s.issued[i][j]), ok))
-    out += [z3.Implies(i < s.nprocs, z3.Not(s.issued_out[i])) for i in range(t.b.procs)]
-    return z3.And(out)
+    entries = _layered(t).ifs_entries()
+    return handed_handles_match_their_kind(t, s, lambda c: z3.Or([c == e for e in entries]))
 
 
 def top_of_chain(t: Twin, s: SymState) -> Any:
