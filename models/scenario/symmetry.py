@@ -32,7 +32,7 @@ representative is the state itself (no reduction, never a wrong verdict).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from wspshare.models.kernel import Kernel
@@ -260,10 +260,7 @@ def _permute(
     """Target ``order[i]`` becomes target ``i`` (slot ``1+i``, pipe ``i``, pid ``pids[i]``);
     each provider renames its own state (``Provider.renamed``).  ``world``: the renamed world,
     when the caller has it already (``rename_world``)."""
-    new_of = [0] * len(order)
-    for new, old in enumerate(order):
-        new_of[old] = new
-    pid_map = {pids[old]: pids[new] for old, new in enumerate(new_of)}
+    _, pid_map = _renaming(order, pids)
 
     def rp(p: int) -> int:
         return pid_map.get(p, p)
@@ -292,11 +289,8 @@ def rename_world(
 ) -> World:
     """The world with target ``order[i]`` renamed to target ``i`` (``_permute``'s world part);
     every process is renamed once, the targets moved to their new slots."""
-    new_of = [0] * len(order)
-    for new, old in enumerate(order):
-        new_of[old] = new
+    new_of, pid_map = _renaming(order, pids)
     slot_map = {1 + old: 1 + new for old, new in enumerate(new_of)}
-    pid_map = {pids[old]: pids[new] for old, new in enumerate(new_of)}
 
     def rp(p: int) -> int:
         return pid_map.get(p, p)
@@ -308,6 +302,15 @@ def rename_world(
     sockets = tuple(_rename_sock(sock, rp) for sock in w.sockets)
     states = tuple(p.renamed(st, rp) for p, st in zip(providers, w.providers, strict=True))
     return World(tuple(procs), sockets, states, w.completions)
+
+
+def _renaming(order: Sequence[int], pids: Sequence[int]) -> tuple[list[int], dict[int, int]]:
+    """For ``order[new] = old``: each old target's new index, and the pid map that moves each
+    target's pid to the one of its new place (the state's part and the world's part share it)."""
+    new_of = [0] * len(order)
+    for new, old in enumerate(order):
+        new_of[old] = new
+    return new_of, {pids[old]: pids[new] for old, new in enumerate(new_of)}
 
 
 def _rename_proc(p: Process, pid_map: dict[int, int], slot_map: dict[int, int]) -> Process:
