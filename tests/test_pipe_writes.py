@@ -1,14 +1,11 @@
 """What a write to a pipe does when the other end has gone.
 
-``roles.common.send`` documents the rule of named pipes: a write whose *reader* has gone (its
-end closed or its process dead) is lost, as a broken pipe.  The mutation run of the role programs
-(issue #16) showed that the code asks about the *writer* instead, so such a write is kept in the
-pipe.  No property reads a message nobody can read, so no verdict changes, but the state space
-holds states that differ only by it.  Fixing it changes every state count a fault reaches (the
-seed's handoff with every fault and a stranger goes from 37,548 states to 32,379), so the fix
-comes with a regeneration of the documented counts; until then the rule is pinned here as a
-known bug, and this test fails, asking for its marker to go, once the code keeps the rule.  The
-scenario-file interpreter (``models/scenario_data``) keeps the rule already.
+``roles.common.send`` keeps the rule of named pipes: a write whose *reader* has gone (its end
+closed or its process dead) is lost, as a broken pipe.  The mutation run of the role programs
+(issue #16) found that the code asked about the *writer* instead, so such a write was kept in the
+pipe; no verdict changed (nobody can read it), but the state space held states that differed only
+by it (the seed's handoff with every fault and a stranger had 37,548 states, 32,379 with the
+rule kept).  The scenario-file interpreter (``models/scenario_data``) keeps the same rule.
 """
 
 from __future__ import annotations
@@ -39,12 +36,17 @@ def test_a_write_to_a_live_reader_lands_in_the_pipe() -> None:
     assert after.chans[0] != state.chans[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: common.send asks whether the writer is gone, not the reader, so a write "
-    "to a crashed reader is kept (found by mutation testing; the fix regenerates state counts)",
-)
 def test_a_write_whose_reader_has_crashed_is_lost() -> None:
     model, state = crashed_target()
     after = send(model, state, 0, Direction.DOWN, "INFO")
     assert after.chans[0] == state.chans[0]
+
+
+def test_a_write_up_to_a_crashed_source_is_lost_and_to_a_live_one_kept() -> None:
+    """The other direction: the target writes up; the source is the reader it asks about."""
+    model = HandoffModel(ScenarioConfig(provider="ifs", faults=Faults(crash=1)))
+    state = model.init_states()[0]
+    assert send(model, state, 0, Direction.UP, "ACK").chans[0] != state.chans[0]
+    crashed = model.next_state(state, Crash(SOURCE))
+    assert not crashed.world.procs[SOURCE].alive
+    assert send(model, crashed, 0, Direction.UP, "ACK").chans[0] == crashed.chans[0]

@@ -51,15 +51,21 @@ def note(step: Step, seed_step: int, what: str, result: str = "") -> Effect:
 def send(
     m: HandoffModel, s: HandoffState, chan: int, direction: Direction, msg: Message
 ) -> HandoffState:
-    """Write to the pipe; a write whose reader has gone is lost (a broken pipe)."""
-    if peer_gone(m, s, chan, reader_is_source=direction is Direction.UP):
+    """Write to the pipe; a write whose reader has gone is lost (a broken pipe).
+
+    The writer asks about the other end: writing down, the writer is the source and the reader
+    is the target; writing up, the other way round."""
+    if peer_gone(m, s, chan, reader_is_source=direction is Direction.DOWN):
         return s
     channel = s.chans[chan].put(direction, msg, m.config.explicit_delivery)
     return s._replace(chans=replace_at(s.chans, chan, channel))
 
 
 def peer_gone(m: HandoffModel, s: HandoffState, chan: int, reader_is_source: bool) -> bool:
-    """The other end of the pipe is closed, or its process is dead."""
+    """The other end of the pipe is closed, or its process is dead.
+
+    ``reader_is_source`` names the end that asks (the source when true): a reader asks about
+    its writer, a writer about its reader."""
     channel = s.chans[chan]
     other_slot = m.target_slot(chan) if reader_is_source else m.source_slot
     other_end = 1 if reader_is_source else 0
