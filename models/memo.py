@@ -1,7 +1,7 @@
 """Remembering pure functions of immutable states: the model checker's cheapest speed-up.
 
-A search meets the same world again and again: the seed's handoff with every fault has 37,548
-states but only 271 distinct worlds, and its 46,266 SPI calls are 848 distinct (world, slot,
+A search meets the same world again and again: the seed's handoff with every fault has 32,379
+states but only 271 distinct worlds, and its 39,331 SPI calls are 848 distinct (world, slot,
 thread, call) questions; the rest of a state (registers, pipes, budgets) is what varies.  So a
 semantic operation, or a property of the world alone, asked twice gets its first answer back.
 The answer is the very object first built, so equal worlds reached by different paths become one

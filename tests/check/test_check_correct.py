@@ -2,7 +2,7 @@
 off and on (SPEC "What must hold"; Done-when of the model-checker issue).
 
 Faults on means every kind at budget 1, in small groups so that each search stays small: all six
-together multiply the state space (37k states for handoff, far more for fan-out), which the
+together multiply the state space (32k states for handoff, far more for fan-out), which the
 benchmark and the README measure instead.  Fan-out runs with symmetry, which the symmetry tests
 show keeps every safety verdict.
 """
