@@ -7,6 +7,7 @@ without symmetry, for each named configuration; ``--profile`` splits the seed's 
     .venv/bin/python benchmarks/bench_check.py --parallel  # one process against --workers 2
     .venv/bin/python benchmarks/bench_check.py --answer    # start-up and time to first answer
     .venv/bin/python benchmarks/bench_check.py --symmetry  # fanout K=3 with a crash, symmetric
+    .venv/bin/python benchmarks/bench_check.py --compact   # the compact form against plain
 
 "faults" means every kind at budget 1 plus a stranger.  The table and the profile give CPU
 seconds of this process (other jobs share the cores, so wall time is noisy); they vary with the
@@ -187,6 +188,62 @@ def symmetry_profile() -> str:
     return "\n".join(lines)
 
 
+COMPACT_ROWS = [
+    ("handoff", ALL_FAULTS, "ifs"),
+    ("handoff", ALL_FAULTS, "non-ifs"),
+    ("handoff-threads", ALL_FAULTS, "ifs"),
+    ("listener", {"crash": 1, "stranger": True}, "ifs"),
+    ("datagram", {"crash": 1, "stranger": True}, "non-ifs"),
+    ("fanout", {"targets": 3}, "ifs"),
+    ("fanout", {"targets": 3, "crash": 1}, "ifs"),
+]
+
+
+def compact_table(repeat: int) -> str:
+    """The whole check (every property, liveness included, symmetry where it merges states,
+    as ``wspshare check`` runs it) through the compact form and without it
+    (``models.scenario.compact``), in paired, interleaved runs: CPU seconds, medians of
+    ``repeat``; the counts must agree.  Under symmetry the model declines the compact form,
+    so both columns time the same search there."""
+    from wspshare.models.scenario.lifting import HandoffLifting
+
+    out = []
+    for name, extra, provider in COMPACT_ROWS:
+        model = model_for(name, Switches(provider=provider, **extra))  # type: ignore[arg-type]
+        symmetry = reduces(model)
+        lifting = HandoffLifting(model) if symmetry else None
+        times: dict[bool, list[float]] = {True: [], False: []}
+        counts = set()
+        for _ in range(repeat):
+            for compact in (True, False):
+                result, cpu = cpu_check(
+                    model_for(name, Switches(provider=provider, **extra)),  # type: ignore[arg-type]
+                    symmetry=symmetry, lifting=lifting, compact=compact,
+                )  # fmt: skip
+                times[compact].append(cpu)
+                counts.add((result.statistics.states, result.statistics.transitions, result.ok))
+        if len(counts) != 1:
+            raise SystemExit(f"{name}: the compact form counted differently: {counts}")
+        ((states, transitions, ok),) = counts
+        fast, slow = statistics.median(times[True]), statistics.median(times[False])
+        label = " ".join(
+            [name, *(f"{k}={v}" for k, v in extra.items() if k not in ALL_FAULTS)]
+            + (["+faults"] if any(k in ALL_FAULTS for k in extra) else [])
+        )
+        used = model.compact_form(symmetry) is not None
+        out.append((
+            label, provider, "on" if symmetry else "off", "yes" if used else "declined",
+            f"{states:,}", f"{transitions:,}", f"{slow:.2f}", f"{fast:.2f}",
+            f"{states / slow:,.0f}", f"{states / fast:,.0f}", f"{slow / fast:.2f}",
+            "yes" if ok else "NO",
+        ))  # fmt: skip
+        print(out[-1], file=sys.stderr, flush=True)
+    headers = ("CONFIGURATION", "PROVIDER", "SYMMETRY", "COMPACT", "STATES", "TRANSITIONS",
+               "CPU S PLAIN", "CPU S COMPACT", "STATES/CPU S PLAIN", "STATES/CPU S COMPACT",
+               "SPEED-UP", "ALL HOLD")  # fmt: skip
+    return text_table(headers, out)
+
+
 PARALLEL_ROWS = [
     ("fanout", {"targets": 3}, False),
     ("handoff", ALL_FAULTS, False),
@@ -285,8 +342,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="workers for --parallel")
     parser.add_argument("--answer", action="store_true", help="start-up and first answer")
     parser.add_argument("--symmetry", action="store_true", help="fanout K=3 crash, symmetric")
+    parser.add_argument("--compact", action="store_true", help="compact form against plain")
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing (the median)")
     args = parser.parse_args()
+    if args.compact:
+        print(compact_table(args.repeat))
+        return
     if args.profile:
         print(profile())
         return

@@ -49,6 +49,7 @@ FAST_MODULES = frozenset(
         "test_layered_calls.py",
         "test_role_programs.py",
         "test_layered_transparency.py",
+        "test_pipe_writes.py",
     }
 )
 

@@ -10,7 +10,6 @@ rule kept).  The scenario-file interpreter (``models/scenario_data``) keeps the 
 
 from __future__ import annotations
 
-import pytest
 from wspshare.models.scenario import HandoffModel, ScenarioConfig
 from wspshare.models.scenario.actions import Crash
 from wspshare.models.scenario.config import Faults

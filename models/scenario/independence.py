@@ -37,14 +37,15 @@ if TYPE_CHECKING:
 CONTROL = "pcs"  # the registers' field that only programs read: their program counters
 CRASH = 0  # the crash budget's index in ``HandoffState.budget``
 
-Read = tuple[str, ...]  # ("world",), ("chans",), ("regs", "2"), ...
+Read = tuple[str, ...]  # ("world",), ("chans", "0"), ("regs", "2"), ("regs", "*"), ...
 
 
 class _Log:
-    """The reads of one watched run (one log at a time: the model checker is single-threaded per
-    process; forked workers have their own)."""
+    """The reads and writes of one watched run (one log at a time: the model checker is
+    single-threaded per process; forked workers have their own)."""
 
     reads: ClassVar[set[Read]] = set()
+    writes: ClassVar[set[str]] = set()
 
 
 def _record(read: Read) -> None:
@@ -52,33 +53,48 @@ def _record(read: Read) -> None:
 
 
 class _Copied(tuple):  # type: ignore[type-arg]
-    """A slice of the registers: ``replace_at`` unpacks the slots around the one it replaces, a
-    copy that reads nothing; anything else done with a slice counts as reading every slot (no
-    code slices the registers otherwise)."""
+    """A slice of a per-slot field: ``replace_at`` unpacks the items around the one it
+    replaces, a copy that reads nothing; anything else done with a slice counts as reading
+    every item (no code slices these fields otherwise)."""
+
+    name: ClassVar[str] = ""
 
     def __getitem__(self, index: Any) -> Any:
-        _record(("regs", "*"))
+        _record((self.name, "*"))
         return tuple.__getitem__(self, index)
 
 
-class _WatchedRegs(tuple):  # type: ignore[type-arg]
-    """``HandoffState.regs`` that records which slots are looked at.  Indexing a slot records it;
-    iterating or taking the length records every slot; a slice is a ``_Copied``."""
+class _WatchedItems(tuple):  # type: ignore[type-arg]
+    """A per-slot field of ``HandoffState`` (``regs``, ``chans``) that records which items are
+    looked at.  Indexing an item records it; iterating or taking the length records every item;
+    a slice is a ``_Copied``."""
+
+    name: ClassVar[str] = ""
+    copied: ClassVar[type[_Copied]] = _Copied
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
-            return _Copied(tuple.__getitem__(self, index))
+            return self.copied(tuple.__getitem__(self, index))
         size = tuple.__len__(self)
-        _record(("regs", str(index if index >= 0 else size + index)))
+        _record((self.name, str(index if index >= 0 else size + index)))
         return tuple.__getitem__(self, index)
 
     def __iter__(self) -> Any:
-        _record(("regs", "*"))
+        _record((self.name, "*"))
         return tuple.__iter__(self)
 
     def __len__(self) -> int:
-        _record(("regs", "*"))
+        _record((self.name, "*"))
         return tuple.__len__(self)
+
+
+def _watched_items(name: str) -> type[_WatchedItems]:
+    copied = type(f"_Copied_{name}", (_Copied,), {"name": name})
+    return type(f"_Watched_{name}", (_WatchedItems,), {"name": name, "copied": copied})
+
+
+ITEMISED = ("regs", "chans")  # the fields whose items are watched one by one
+_WATCHED_ITEMS = {name: _watched_items(name) for name in ITEMISED}
 
 
 def _field(name: str, index: int) -> property:
@@ -89,34 +105,48 @@ def _field(name: str, index: int) -> property:
     return property(get)
 
 
+def _items(name: str, index: int) -> property:
+    watched = _WATCHED_ITEMS[name]
+
+    def get(self: HandoffState) -> Any:
+        items: tuple[Any, ...] = self[index]  # type: ignore[assignment]
+        return watched(items)
+
+    return property(get)
+
+
 class Watched(HandoffState):
-    """A ``HandoffState`` whose field reads are recorded; ``_replace`` keeps watching, so reads
-    after the action's first update are recorded too."""
+    """A ``HandoffState`` whose field reads are recorded (the per-slot fields item by item);
+    ``_replace`` records the fields it is given and keeps watching, so reads after the action's
+    first update are recorded too."""
 
     __slots__ = ()
 
-    @property
-    def regs(self) -> Any:
-        return _WatchedRegs(super().regs)
-
     def _replace(self, **changes: Any) -> Watched:
+        _Log.writes.update(changes)
         replaced: tuple[Any, ...] = HandoffState._replace(self, **changes)
         return tuple.__new__(Watched, replaced)
 
 
 for _i, _name in enumerate(HandoffState._fields):
-    if _name != "regs":
-        setattr(Watched, _name, _field(_name, _i))
+    setattr(Watched, _name, (_items if _name in ITEMISED else _field)(_name, _i))
 
 
 def reads_of(run: Any, state: HandoffState) -> set[Read]:
     """What ``run(watched)`` reads of ``state``."""
-    outer, _Log.reads = _Log.reads, set()
+    return watch(run, state)[1]
+
+
+def watch(run: Any, state: HandoffState) -> tuple[Any, set[Read], set[str]]:
+    """What ``run(watched)`` returns, what it reads of ``state`` and which fields it gives
+    ``_replace``.  A result that holds a state holds a ``Watched`` one (equal to the plain)."""
+    outer = _Log.reads, _Log.writes
+    _Log.reads, _Log.writes = set(), set()
     try:
-        run(tuple.__new__(Watched, state))
-        return _Log.reads
+        answer = run(tuple.__new__(Watched, state))
+        return answer, _Log.reads, _Log.writes
     finally:
-        _Log.reads = outer
+        _Log.reads, _Log.writes = outer
 
 
 def agent(action: Action) -> int | None:

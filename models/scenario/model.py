@@ -8,10 +8,10 @@ the action did, for traces; ``next_state`` is its first half.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from wspshare.models.errors import ModelError, WSAError
 from wspshare.models.kernel import replace_at
@@ -60,8 +60,14 @@ from wspshare.models.scenario.symmetry import (
 from wspshare.models.semantics import Semantics
 from wspshare.models.state import Result, SocketStatus, World
 
+if TYPE_CHECKING:
+    from wspshare.models.scenario.compact import CompactHandoff
+
 CRASH, LOSE, DUPLICATE, REORDER, REUSE_PID, EXHAUST = range(6)
 SHORTAGES = (WSAError.WSAENOBUFS, WSAError.WSAEMFILE)  # M5: lack of resources
+
+
+ActionPart = Callable[[HandoffState], Sequence[Action]]
 
 
 class Program(Protocol):
@@ -116,6 +122,7 @@ class HandoffModel:
         self.source_slot = 0
         self._properties = tuple(properties)
         self._symmetric = reduces(self)
+        self._action_parts: dict[int, tuple[tuple[Hashable, ActionPart], ...]] = {}
 
     def with_properties(self, properties: Sequence[Property[HandoffState]]) -> HandoffModel:
         return HandoffModel(self.config, self.semantics, self.programs, properties)
@@ -154,22 +161,49 @@ class HandoffModel:
 
     def actions(self, state: HandoffState) -> list[Action]:
         out: list[Action] = []
-        procs = state.world.procs
-        for slot, regs in enumerate(state.regs):
-            if procs[slot].alive:
-                out.extend(self.program(regs).steps(self, state, slot))
-        if self.config.explicit_delivery:
-            for k, chan in enumerate(state.chans):
-                for d in Direction:
-                    if chan.wire[d]:
-                        out.append(Deliver(k, d))
-        if self.config.timeouts_on:
-            for slot, regs in enumerate(state.regs):
-                if procs[slot].alive:
-                    out.extend(self.program(regs).timeouts(self, state, slot))
-        out.extend(self.network_actions(state))
-        out.extend(self.fault_actions(state))
+        for _, part in self.action_parts(len(state.regs)):
+            out.extend(part(state))
         return out
+
+    def action_parts(self, slots: int) -> Sequence[tuple[Hashable, ActionPart]]:
+        """The parts of ``actions`` for a state of ``slots`` processes, in order, each with a
+        name: every live process's next steps, the deliveries, every live process's timeouts,
+        the network and the faults.  Apart, each reads less of a state than the whole list
+        does, so the compact checker (``models.scenario.compact``) remembers each by what it
+        reads."""
+        parts = self._action_parts.get(slots)
+        if parts is None:
+            listed: list[tuple[Hashable, ActionPart]] = [
+                (("steps", slot), partial(self._steps_of, slot)) for slot in range(slots)
+            ]
+            if self.config.explicit_delivery:
+                listed.append((("deliveries",), self._deliveries))
+            if self.config.timeouts_on:
+                listed.extend(
+                    (("timeouts", slot), partial(self._timeouts_of, slot)) for slot in range(slots)
+                )
+            listed.append((("network",), self.network_actions))
+            listed.append((("process faults",), self.process_faults))
+            listed.append((("pipe faults",), self.pipe_faults))
+            listed.append((("pid reuses",), self.pid_reuses))
+            parts = self._action_parts[slots] = tuple(listed)
+        return parts
+
+    def _steps_of(self, slot: int, state: HandoffState) -> Sequence[Action]:
+        if not state.world.procs[slot].alive:
+            return ()
+        return self.program(state.regs[slot]).steps(self, state, slot)
+
+    def _timeouts_of(self, slot: int, state: HandoffState) -> Sequence[Action]:
+        if not state.world.procs[slot].alive:
+            return ()
+        return self.program(state.regs[slot]).timeouts(self, state, slot)
+
+    @staticmethod
+    def _deliveries(state: HandoffState) -> list[Action]:
+        return [
+            Deliver(k, d) for k, chan in enumerate(state.chans) for d in Direction if chan.wire[d]
+        ]
 
     def network_actions(self, state: HandoffState) -> list[Action]:
         """The next network client (or datagram), once the shared socket can take it: a
@@ -189,18 +223,26 @@ class HandoffModel:
         return []
 
     def fault_actions(self, state: HandoffState) -> list[Action]:
-        out: list[Action] = []
+        """Every fault the budget still allows: crashes and shortages, then the pipes' faults,
+        then pid reuse (each kind is also a part of ``action_parts`` of its own)."""
+        return [
+            *self.process_faults(state),
+            *self.pipe_faults(state),
+            *self.pid_reuses(state),
+        ]
+
+    def process_faults(self, state: HandoffState) -> list[Action]:
+        """A running source or target crashes, or its next allocation fails."""
         budget = state.budget
+        if not budget[CRASH] and not budget[EXHAUST]:
+            # Only a crash or a shortage looks at who is still running: reading every program
+            # counter otherwise would make every step visible to the environment
+            # (partial-order reduction, ``models.scenario.independence``).
+            return []
         procs = state.world.procs
         actors = [0, *self.target_slots()]
-        # Only a crash or a shortage looks at who is still running: reading every program
-        # counter otherwise would make every step visible to the environment (partial-order
-        # reduction, ``models.scenario.independence``).
-        running = (
-            [s for s in actors if procs[s].alive and state.regs[s].pcs[MAIN] != DONE]
-            if budget[CRASH] or budget[EXHAUST]
-            else []
-        )
+        running = [s for s in actors if procs[s].alive and state.regs[s].pcs[MAIN] != DONE]
+        out: list[Action] = []
         if budget[CRASH]:
             out.extend(Crash(s) for s in running)
         if budget[EXHAUST]:
@@ -210,16 +252,29 @@ class HandoffModel:
                 if procs[s].fail_next is WSAError.NO_ERROR
                 for error in SHORTAGES
             )
+        return out
+
+    def pipe_faults(self, state: HandoffState) -> list[Action]:
+        """A message in a pipe is lost, duplicated, or swapped with the next."""
+        budget = state.budget
+        out: list[Action] = []
         if budget[LOSE] or budget[DUPLICATE] or budget[REORDER]:
             kinds = (budget[LOSE] > 0, budget[DUPLICATE] > 0, budget[REORDER] > 0)
             for k, chan in enumerate(state.chans):
                 out.extend(self.channel_faults(k, chan, *kinds))
-        if budget[REUSE_PID]:
-            kernel = self.semantics.kernel
-            for s in self.target_slots():
-                if not procs[s].alive and kernel.pid_reusable(state.world, procs[s].pid):
-                    out.append(ReusePid(s))
         return out
+
+    def pid_reuses(self, state: HandoffState) -> list[Action]:
+        """A new process takes the pid of a dead target."""
+        if not state.budget[REUSE_PID]:
+            return []
+        procs = state.world.procs
+        kernel = self.semantics.kernel
+        return [
+            ReusePid(s)
+            for s in self.target_slots()
+            if not procs[s].alive and kernel.pid_reusable(state.world, procs[s].pid)
+        ]
 
     def _channel_faults(
         self, k: int, chan: Channel, lose: bool, duplicate: bool, reorder: bool
@@ -336,6 +391,16 @@ class HandoffModel:
         """A smaller persistent set of invisible actions, for partial-order reduction
         (``models.scenario.independence``), or ``None``."""
         return persistent_set(self, state, actions, successors)
+
+    def compact_form(self, symmetry: bool) -> CompactHandoff | None:
+        """This model over compact states, for the checker (``models.scenario.compact``), where
+        it pays: not in a search that merges states by symmetry, whose representatives are
+        worked out on real states (measured: slower through the compact form, README)."""
+        if symmetry and self._symmetric:
+            return None
+        from wspshare.models.scenario.compact import CompactHandoff  # which imports this module
+
+        return CompactHandoff(self)
 
     def representative(self, state: HandoffState) -> HandoffState:
         """Targets and helper threads sorted, when that is sound (``models.scenario.symmetry``)."""

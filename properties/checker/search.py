@@ -13,6 +13,7 @@ from typing import Generic, Literal, TypeVar
 
 from wspshare.models.protocol import Expectation, Model, Property
 
+from .compacting import compact_form_of, decoded
 from .explore import Edge, Exploration, explore
 from .fingerprint import Fingerprint, fast_fingerprint
 from .lifted import LiftedLivenessGraph, Lifting, PermutationKeys
@@ -130,6 +131,7 @@ def check(
     workers: int = 1,
     por: bool = True,
     lifting: Lifting[S, A] | None = None,
+    compact: bool = True,
 ) -> CheckResult[S, A]:
     """Check every property of ``model`` and look for deadlocks.
 
@@ -155,6 +157,9 @@ def check(
     ``symmetry`` it lets EVENTUALLY properties be checked on the reduced state space (without
     it they are reported not checked), the states then being deduplicated by
     ``lifting.canonical_with`` instead of ``model.representative``.
+    ``compact``: search the model's compact form where it offers one (``compacting``), in one
+    process; the result is the same, in the model's own states, and ``compact=False`` searches
+    the model's states themselves.
     """
     if strategy == "random":
         return random_walks(
@@ -175,6 +180,18 @@ def check(
             max_depth=max_depth, max_seconds=max_seconds, max_deadlock_paths=max_deadlock_paths,
             progress=progress, partial_on_interrupt=partial_on_interrupt,
         )  # fmt: skip
+    form = compact_form_of(model, symmetry) if compact else None
+    if form is not None:
+        compact_result = check(
+            form,  # type: ignore[arg-type]
+            strategy=strategy, symmetry=symmetry, max_states=max_states, max_depth=max_depth,
+            max_seconds=max_seconds, walks=walks, seed=seed, fingerprint=fingerprint,
+            stop_early=stop_early, stop_at_first=stop_at_first,
+            max_deadlock_paths=max_deadlock_paths, progress=progress,
+            partial_on_interrupt=partial_on_interrupt, por=por,
+            lifting=None if lifting is None else form.compact_lifting(lifting), compact=False,
+        )  # fmt: skip
+        return decoded(form, model, compact_result)
     start = time.monotonic()
     properties = list(model.properties())
     eventually = [p for p in properties if p.expectation is Expectation.EVENTUALLY]

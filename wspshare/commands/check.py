@@ -116,6 +116,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "the shortest of all, not of the reduced graph)",
     )  # fmt: skip
     search.add_argument(
+        "--no-compact", action="store_true",
+        help="search the model's own states, not their compact form (the same answer, slower "
+        "where the compact form pays: README, 'Compact states')",
+    )  # fmt: skip
+    search.add_argument(
         "--all", action="store_true",
         help="keep going after the first violation until every property is decided (bfs, dfs)",
     )  # fmt: skip
@@ -288,7 +293,7 @@ def search(
             model, strategy=args.strategy, symmetry=symmetry, max_states=args.max_states,
             max_depth=args.depth, max_seconds=args.max_seconds, walks=args.walks, seed=args.seed,
             progress=report, partial_on_interrupt=True, stop_at_first=not args.all,
-            por=not args.no_por, lifting=lifting,
+            por=not args.no_por, lifting=lifting, compact=not args.no_compact,
         )  # fmt: skip
     from wspshare.properties.checker.checkpoint import Checkpoint, load
     from wspshare.properties.checker.split import parallel_check

@@ -1,0 +1,499 @@
+"""Compact states: the handoff model as the checker stores and steps it, a state as a tuple of
+small ints, with the model's work remembered on the part of a state each question reads.
+
+Why.  A search meets few distinct *parts* of states and many combinations of them: the seed's
+handoff with every fault and a stranger has 32,379 states but a few hundred worlds, and each
+process's registers and each pipe take a handful of values.  So each part (the world, the
+budget, each flag, each pipe, each process's registers) is interned, given a number the first
+time it is seen, and a compact state is the tuple of its parts' numbers: it hashes and compares
+as a tuple of ints, pickles in C, and is a fraction of the nested records' size.
+
+Questions remembered by what they read.  An action's successor, a part of the list of enabled
+actions (``HandoffModel.action_parts``) and a property's verdict are each a function of the
+parts of the state the question reads.  The first time a question is asked it runs on the real
+state, watched (``independence.watch``), which gives its answer, the fields and per-slot items
+it read, and the fields it gave ``_replace``.  The answer is stored under the numbers of the parts
+read, together with what it wrote (as part numbers), and later states that agree on those parts
+get it back by one dictionary lookup, with no state built.  Each question keeps one *footprint*,
+the union of what its runs read; a run that reads outside it widens the footprint and starts the
+question's table afresh, so every stored answer was computed from a subset of its key.  That is
+sound because the model is deterministic: two states that agree on everything a run reads make
+the run take the same branches, read the same parts and write the same values.  Writes are taken
+from what ``_replace`` was given (an atomic field) or from the items whose object changed (a
+per-slot field: ``replace_at`` copies the others); a per-slot field whose length changes is
+stored whole, which the run must have read whole, else the answer is not remembered.
+
+Nothing here is per call, provider or configuration: a new call or provider changes the world
+part's values, not this encoding.  ``decode`` gives back the real ``HandoffState`` (parts are
+shared objects, so equal parts are identical), which is what paths, the simulator and every
+other consumer see; ``tests/check/test_check_compact.py`` runs every configuration and seeded bug
+both ways and compares counts, verdicts and paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from functools import partial
+from operator import itemgetter
+from typing import Any, Generic, NamedTuple, TypeVar
+
+from wspshare.models.errors import ModelError
+from wspshare.models.protocol import Property
+from wspshare.models.scenario.actions import Action
+from wspshare.models.scenario.independence import ITEMISED, Read, watch
+from wspshare.models.scenario.lifting import HandoffLifting, Perm
+from wspshare.models.scenario.model import HandoffModel
+from wspshare.models.scenario.state import HandoffState
+from wspshare.models.scenario.symmetry import reduces
+
+Compact = tuple[int, ...]
+Delta = tuple[tuple[tuple[int, int], ...], tuple[int, ...] | None, Any]
+R = TypeVar("R")
+
+LIMIT = 1 << 18  # answers a question keeps before its table starts afresh
+PATIENCE = 1024  # misses before a question may give up remembering
+
+ATOMIC = tuple(name for name in HandoffState._fields if name not in ITEMISED)
+# Layout of a compact state: the atomic fields, then the pipes (their number is the
+# configuration's), then the registers (last: a reused pid adds a slot).
+_REGS, _CHANS = "regs", "chans"
+assert set(ITEMISED) == {_REGS, _CHANS}
+_FIELD_INDEX = {name: i for i, name in enumerate(HandoffState._fields)}
+
+
+class Parts:
+    """The intern table: a part's number by type and value, and its value by number.  A
+    number's value is kept for the whole search, and parts that come out of ``decode`` are
+    looked up by identity first (a hash of a world walks all of it).  The type is part of the
+    key because equal values of different types are different parts: ``False == 0``, and two
+    records with equal fields compare equal as tuples."""
+
+    __slots__ = ("by_identity", "by_value", "values")
+
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+        self.by_value: dict[tuple[type, Any], int] = {}
+        self.by_identity: dict[int, int] = {}
+
+    def number(self, part: Any) -> int:
+        found = self.by_identity.get(id(part))
+        if found is not None:
+            return found
+        key = (type(part), part)
+        found = self.by_value.get(key)
+        if found is None:
+            found = len(self.values)
+            self.values.append(part)
+            self.by_value[key] = found
+            self.by_identity[id(part)] = found  # the kept object: its id is never reused
+        return found
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+class Footprint(NamedTuple):
+    """Where a question's reads lie in a compact state: fixed positions, and whether every
+    register slot (the tail, of varying length) was read."""
+
+    positions: frozenset[int]
+    all_regs: bool
+
+    def covers(self, other: Footprint) -> bool:
+        return other.positions <= self.positions and (self.all_regs or not other.all_regs)
+
+    def union(self, other: Footprint, regs_at: int) -> Footprint:
+        all_regs = self.all_regs or other.all_regs
+        positions = self.positions | other.positions
+        if all_regs:  # the tail is in the key whole
+            positions = frozenset(p for p in positions if p < regs_at)
+        return Footprint(positions, all_regs)
+
+    def key_function(self, regs_at: int) -> Callable[[Compact], Any]:
+        """The key of a compact state's answer: the part numbers at the footprint."""
+        ordered = sorted(self.positions)
+        getter = itemgetter(*ordered) if ordered else None
+        if not self.all_regs:
+            return getter if getter is not None else _nothing
+        if getter is None:
+            return lambda cs: cs[regs_at:]
+        return lambda cs: (getter(cs), cs[regs_at:])
+
+
+_EVERYTHING = Footprint(frozenset(), True)  # what a direct question is taken to read
+
+
+def _nothing(cs: Compact) -> tuple[()]:
+    return ()
+
+
+class Question(Generic[R]):
+    """One remembered question: how to ask it of a real state, its footprint, the key function
+    of that footprint and its answers by key.  Before its first answer the key is one no table
+    holds, so the first lookup misses."""
+
+    __slots__ = ("answer_of", "answers", "asks", "direct", "footprint", "key", "misses", "run")
+
+    def __init__(
+        self,
+        run: Callable[[HandoffState], Any],
+        answer_of: Callable[[Any, Footprint, set[str], Compact], tuple[R, bool]],
+    ) -> None:
+        self.run = run
+        self.answer_of = answer_of
+        self.footprint: Footprint | None = None
+        self.key: Callable[[Compact], Any] = _unasked
+        self.answers: dict[Any, R] = {}
+        self.asks = 0  # counted by the callers that cannot count per search otherwise
+        self.misses = 0
+        self.direct = False  # asked of the real state every time: remembering did not pay
+
+    def give_up(self) -> None:
+        """Stop remembering: most states ask with a key never seen (a question that reads
+        parts which together are nearly the whole state), so a table only costs."""
+        self.direct = True
+        self.key = _unasked
+        self.answers = {}
+
+
+_UNASKED = object()
+
+
+def _unasked(cs: Compact) -> object:
+    return _UNASKED
+
+
+def _as_tuple(result: Any, read: Footprint, writes: set[str], cs: Compact) -> tuple[Any, bool]:
+    return tuple(result), True
+
+
+def _as_bool(result: Any, read: Footprint, writes: set[str], cs: Compact) -> tuple[bool, bool]:
+    return bool(result), True
+
+
+class CompactHandoff:
+    """``model`` over compact states: the checker's ``Model`` (states are ``Compact``), with
+    ``decode`` and ``encode`` to go between the two forms."""
+
+    def __init__(self, model: HandoffModel) -> None:
+        self.model = model
+        self.parts = Parts()
+        self.chans = model.config.targets
+        self.regs_at = len(ATOMIC) + self.chans
+        self._steps: dict[Action, Question[Delta]] = {}
+        self._step_by_id: dict[int, Question[Delta]] = {}
+        self._canonical: dict[Action, Action] = {}  # an action's first object, kept
+        self._choices: dict[int, list[Question[tuple[Action, ...]]]] = {}
+        self._choice_by_name: dict[Hashable, Question[tuple[Action, ...]]] = {}
+        self._verdict_questions: list[Question[bool]] = []
+        self._verdicts: list[bool] = []
+        self._verdicts_of: Compact | None = None
+        self._listed = 0  # states whose actions were listed
+        self._judged = 0  # states whose properties were judged
+        self._final: Question[bool] = Question(model.is_final, _as_bool)
+        self._representatives: dict[Compact, Compact] = {}
+        self._key_functions: dict[Footprint, Callable[[Compact], Any]] = {}
+        self._last_decoded: tuple[Compact | None, HandoffState | None] = (None, None)
+        self.symmetric = reduces(model)
+        self._properties = tuple(
+            self._compact_property(i, p) for i, p in enumerate(model.properties())
+        )
+
+    # --- the two forms ----------------------------------------------------------------------
+    def encode(self, state: HandoffState) -> Compact:
+        number = self.parts.number
+        atomic = [number(getattr(state, name)) for name in ATOMIC]
+        return (*atomic, *map(number, state.chans), *map(number, state.regs))
+
+    def decode(self, cs: Compact) -> HandoffState:
+        """The real state of ``cs``; the last one is kept at hand (compared by identity), as
+        several questions about one state may miss in a row."""
+        last, state = self._last_decoded
+        if last is cs and state is not None:
+            return state
+        state = self._decode(cs)
+        self._last_decoded = (cs, state)
+        return state
+
+    def _decode(
+        self, cs: Compact, like: tuple[Compact, HandoffState] | None = None
+    ) -> HandoffState:
+        """``cs`` as a real state; ``like``: a compact state and its real one, whose pipes
+        and registers tuples are shared where ``cs`` has the same ones (so identity tests on
+        them, as partial-order reduction makes, see what an action left alone)."""
+        if like is not None:
+            other, real = like
+            state = self._decode(cs)
+            regs_at = self.regs_at
+            same_chans = cs[len(ATOMIC) : regs_at] == other[len(ATOMIC) : regs_at]
+            same_regs = cs[regs_at:] == other[regs_at:]
+            if same_chans or same_regs:
+                state = state._replace(
+                    chans=real.chans if same_chans else state.chans,
+                    regs=real.regs if same_regs else state.regs,
+                )
+            return state
+        values = self.parts.values
+        fields: dict[str, Any] = {name: values[cs[i]] for i, name in enumerate(ATOMIC)}
+        fields[_CHANS] = tuple(values[i] for i in cs[len(ATOMIC) : self.regs_at])
+        fields[_REGS] = tuple(values[i] for i in cs[self.regs_at :])
+        return HandoffState(**fields)
+
+    def _footprint(self, reads: set[Read]) -> Footprint:
+        """Reads as positions of a compact state."""
+        positions: set[int] = set()
+        all_regs = False
+        for read in reads:
+            name = read[0]
+            if name == _CHANS:
+                if read[1] == "*":
+                    positions.update(range(len(ATOMIC), self.regs_at))
+                else:
+                    positions.add(len(ATOMIC) + int(read[1]))
+            elif name == _REGS:
+                if read[1] == "*":
+                    all_regs = True
+                else:
+                    positions.add(self.regs_at + int(read[1]))
+            else:
+                positions.add(ATOMIC.index(name))
+        if all_regs:  # the tail is in the key whole
+            positions = {p for p in positions if p < self.regs_at}
+        return Footprint(frozenset(positions), all_regs)
+
+    def _key_function(self, footprint: Footprint) -> Callable[[Compact], Any]:
+        found = self._key_functions.get(footprint)
+        if found is None:
+            found = self._key_functions[footprint] = footprint.key_function(self.regs_at)
+        return found
+
+    def _learn(self, question: Question[R], cs: Compact, asked: int) -> R:
+        """``question``'s answer in ``cs`` when it is not remembered: computed by its ``run``
+        on the real state, watched, and turned by its ``answer_of`` into what is stored (with
+        whether it may be: an answer that depends on more than the run read is returned, not
+        stored).  The hot path, a lookup by ``question.key``, is in each caller, which says how
+        often the question was ``asked``: one that misses on most asks stops remembering."""
+        question.misses += 1
+        if question.direct:
+            return question.answer_of(question.run(self.decode(cs)), _EVERYTHING, set(), cs)[0]
+        if question.misses >= PATIENCE and question.misses * 2 > asked:
+            question.give_up()
+        result, reads, writes = watch(question.run, self.decode(cs))
+        read = self._footprint(reads)
+        answer, rememberable = question.answer_of(result, read, writes, cs)
+        if not rememberable or question.direct:
+            return answer
+        footprint = question.footprint
+        if footprint is None or not footprint.covers(read):
+            footprint = read if footprint is None else footprint.union(read, self.regs_at)
+            question.footprint = footprint
+            question.key = self._key_function(footprint)
+            question.answers = {}
+        try:
+            key = question.key(cs)
+        except IndexError:  # the footprint names a slot this state does not have
+            return answer
+        if len(question.answers) >= LIMIT:
+            question.answers.clear()
+        question.answers[key] = answer
+        return answer
+
+    # --- the Model protocol -----------------------------------------------------------------
+    def init_states(self) -> Sequence[Compact]:
+        return [self.encode(s) for s in self.model.init_states()]
+
+    def actions(self, cs: Compact) -> list[Action]:
+        out: list[Action] = []
+        questions = self._choices.get(len(cs))
+        if questions is None:
+            questions = self._choice_questions(len(cs))
+        self._listed += 1
+        for question in questions:
+            try:
+                out.extend(question.answers[question.key(cs)])
+            except (KeyError, IndexError):
+                learnt: tuple[Action, ...] = self._learn(question, cs, self._listed)
+                out.extend(learnt)
+        return out
+
+    def _choice_questions(self, length: int) -> list[Question[tuple[Action, ...]]]:
+        """The questions of ``HandoffModel.action_parts`` for states of ``length`` parts; a
+        part's answers are the actions themselves, interned (``_intern_actions``)."""
+        questions = []
+        for name, part in self.model.action_parts(length - self.regs_at):
+            question = self._choice_by_name.get(name)
+            if question is None:
+                question = Question(part, self._intern_actions)
+                self._choice_by_name[name] = question
+            questions.append(question)
+        self._choices[length] = questions
+        return questions
+
+    def _intern_actions(
+        self, result: Any, read: Footprint, writes: set[str], cs: Compact
+    ) -> tuple[tuple[Action, ...], bool]:
+        """Enabled actions as the objects ``execute`` knows by identity."""
+        canonical = self._canonical
+        for action in result:
+            if action not in canonical:
+                self._step_question(action)
+        return tuple(canonical[action] for action in result), True
+
+    def _step_question(self, action: Action) -> Question[Delta]:
+        """The question of ``action``'s successor.  The first object met for an action value
+        is its canonical one, kept by the question for the whole search, so its ``id`` is never
+        reused and ``execute`` finds the question by it."""
+        question = self._steps.get(action)
+        if question is None:
+            question = Question(partial(self.model.execute, action=action), self._delta)
+            self._steps[action] = question
+            self._step_by_id[id(action)] = question
+            self._canonical[action] = action
+        return question
+
+    def next_state(self, cs: Compact, action: Action) -> Compact:
+        return self.execute(cs, action)[0]
+
+    def execute(self, cs: Compact, action: Action) -> tuple[Compact, Any]:
+        question = self._step_by_id.get(id(action))
+        if question is None:  # not an object ``actions`` gave: found by value
+            question = self._step_question(action)
+        question.asks += 1
+        try:
+            delta, tail, effect = question.answers[question.key(cs)]
+        except (KeyError, IndexError):
+            if question.direct:
+                successor, effect = question.run(self.decode(cs))
+                return self.encode(successor), effect
+            delta, tail, effect = self._learn(question, cs, question.asks)
+        if tail is None:
+            new = list(cs)
+        else:
+            new = list(cs[: self.regs_at])
+            new.extend(tail)
+        for position, number in delta:
+            new[position] = number
+        return tuple(new), effect
+
+    def _delta(
+        self, outcome: Any, read: Footprint, writes: set[str], cs: Compact
+    ) -> tuple[Delta, bool]:
+        """What an action wrote, as (position, part number) pairs and a new register tail
+        (``None``: the same slots), with its effect for traces; and whether that is a function
+        of what it read (a new tail is only if the run read every slot)."""
+        successor, effect = outcome
+        number, values = self.parts.number, self.parts.values
+        pairs: list[tuple[int, int]] = []
+        tail: tuple[int, ...] | None = None
+        for i, name in enumerate(ATOMIC):
+            if name in writes:
+                pairs.append((i, number(tuple.__getitem__(successor, _FIELD_INDEX[name]))))
+        if _CHANS in writes:
+            chans = tuple.__getitem__(successor, _FIELD_INDEX[_CHANS])
+            if len(chans) != self.chans:  # not a layout this encoding has
+                raise ModelError("an action changed the number of pipes")
+            for k, chan in enumerate(chans):
+                if chan is not values[cs[len(ATOMIC) + k]]:
+                    pairs.append((len(ATOMIC) + k, number(chan)))
+        rememberable = True
+        if _REGS in writes:
+            regs = tuple.__getitem__(successor, _FIELD_INDEX[_REGS])
+            if len(regs) != len(cs) - self.regs_at:
+                tail = tuple(map(number, regs))
+                rememberable = read.all_regs
+            else:
+                for j, r in enumerate(regs):
+                    if r is not values[cs[self.regs_at + j]]:
+                        pairs.append((self.regs_at + j, number(r)))
+        return (tuple(pairs), tail, effect), rememberable
+
+    def properties(self) -> Sequence[Property[Compact]]:
+        return self._properties
+
+    def _compact_property(self, index: int, prop: Property[HandoffState]) -> Property[Compact]:
+        """``prop`` on compact states.  The checker asks each property of each new state in
+        turn, so the first asked of a state answers every property of it at once (each by its
+        own question), and the rest read that answer."""
+        self._verdict_questions.append(Question(prop.holds, _as_bool))
+
+        def holds(cs: Compact) -> bool:
+            if cs is not self._verdicts_of:
+                self._all_verdicts(cs)
+            return self._verdicts[index]
+
+        return Property(prop.name, prop.rule, prop.expectation, holds, prop.explanation)
+
+    def _all_verdicts(self, cs: Compact) -> None:
+        verdicts = []
+        self._judged += 1
+        for question in self._verdict_questions:
+            try:
+                verdicts.append(question.answers[question.key(cs)])
+            except (KeyError, IndexError):
+                verdicts.append(self._learn(question, cs, self._judged))
+        self._verdicts, self._verdicts_of = verdicts, cs
+
+    def is_final(self, cs: Compact) -> bool:
+        question = self._final
+        question.asks += 1
+        try:
+            return question.answers[question.key(cs)]
+        except (KeyError, IndexError):
+            return self._learn(question, cs, question.asks)
+
+    def is_fair(self, action: Action) -> bool:
+        return self.model.is_fair(action)
+
+    def representative(self, cs: Compact) -> Compact:
+        if not self.symmetric:
+            return cs
+        found = self._representatives.get(cs)
+        if found is None:
+            found = self.encode(self.model.representative(self.decode(cs)))
+            if len(self._representatives) >= LIMIT:
+                self._representatives.clear()
+            self._representatives[cs] = found
+        return found
+
+    def persistent(
+        self, cs: Compact, actions: Sequence[Action], successors: Sequence[Compact]
+    ) -> list[int] | None:
+        """The model's persistent set (``models.scenario.independence``), asked of the real
+        states: partial-order reduction measures reads itself."""
+        state = self.decode(cs)
+        return self.model.persistent(
+            state, actions, [self._decode(s, (cs, state)) for s in successors]
+        )
+
+    def compact_form(self, symmetry: bool) -> None:
+        """Already compact."""
+        return None
+
+    def compact_lifting(self, lifting: HandoffLifting) -> CompactLifting:
+        return CompactLifting(self, lifting)
+
+
+class CompactLifting:
+    """A model's symmetry (``lifted.Lifting``) on compact states: the renaming to a
+    representative is the real state's, remembered per compact state."""
+
+    def __init__(self, form: CompactHandoff, lifting: HandoffLifting) -> None:
+        self._form = form
+        self._lifting = lifting
+        self.identity = lifting.identity
+        self._answers: dict[Compact, tuple[Compact, Perm]] = {}
+
+    def canonical_with(self, cs: Compact) -> tuple[Compact, Perm]:
+        if not self._form.symmetric:
+            return cs, self.identity
+        found = self._answers.get(cs)
+        if found is None:
+            state, perm = self._lifting.canonical_with(self._form.decode(cs))
+            found = (self._form.encode(state), perm)
+            if len(self._answers) >= LIMIT:
+                self._answers.clear()
+            self._answers[cs] = found
+        return found
+
+    def rename_action(self, action: Action, perm: Perm) -> Action:
+        return self._lifting.rename_action(action, perm)
