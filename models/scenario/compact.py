@@ -52,6 +52,11 @@ R = TypeVar("R")
 
 LIMIT = 1 << 18  # answers a question keeps before its table starts afresh
 PATIENCE = 1024  # misses before a question may give up remembering
+# The share of asks missed at which it does: a successor is dear to work out afresh, so
+# remembering pays even when half the asks miss; listing a process's steps or judging a
+# property is cheap, and a miss (a watched run) costs a few of them.
+GIVE_UP_STEPS = 0.5
+GIVE_UP_CHEAP = 0.2
 
 ATOMIC = tuple(name for name in HandoffState._fields if name not in ITEMISED)
 # Layout of a compact state: the atomic fields, then the pipes (their number is the
@@ -132,15 +137,19 @@ class Question(Generic[R]):
     of that footprint and its answers by key.  Before its first answer the key is one no table
     holds, so the first lookup misses."""
 
-    __slots__ = ("answer_of", "answers", "asks", "direct", "footprint", "key", "misses", "run")
+    __slots__ = (
+        "answer_of", "answers", "asks", "direct", "footprint", "give_up_at", "key", "misses", "run",
+    )  # fmt: skip
 
     def __init__(
         self,
         run: Callable[[HandoffState], Any],
         answer_of: Callable[[Any, Footprint, set[str], Compact], tuple[R, bool]],
+        give_up_at: float,
     ) -> None:
         self.run = run
         self.answer_of = answer_of
+        self.give_up_at = give_up_at
         self.footprint: Footprint | None = None
         self.key: Callable[[Compact], Any] = _unasked
         self.answers: dict[Any, R] = {}
@@ -190,7 +199,7 @@ class CompactHandoff:
         self._verdicts_of: Compact | None = None
         self._listed = 0  # states whose actions were listed
         self._judged = 0  # states whose properties were judged
-        self._final: Question[bool] = Question(model.is_final, _as_bool)
+        self._final: Question[bool] = Question(model.is_final, _as_bool, GIVE_UP_CHEAP)
         self._representatives: dict[Compact, Compact] = {}
         self._key_functions: dict[Footprint, Callable[[Compact], Any]] = {}
         self._last_decoded: tuple[Compact | None, HandoffState | None] = (None, None)
@@ -276,7 +285,7 @@ class CompactHandoff:
         question.misses += 1
         if question.direct:
             return question.answer_of(question.run(self.decode(cs)), _EVERYTHING, set(), cs)[0]
-        if question.misses >= PATIENCE and question.misses * 2 > asked:
+        if question.misses >= PATIENCE and question.misses > asked * question.give_up_at:
             question.give_up()
         result, reads, writes = watch(question.run, self.decode(cs))
         read = self._footprint(reads)
@@ -323,7 +332,7 @@ class CompactHandoff:
         for name, part in self.model.action_parts(length - self.regs_at):
             question = self._choice_by_name.get(name)
             if question is None:
-                question = Question(part, self._intern_actions)
+                question = Question(part, self._intern_actions, GIVE_UP_CHEAP)
                 self._choice_by_name[name] = question
             questions.append(question)
         self._choices[length] = questions
@@ -345,7 +354,9 @@ class CompactHandoff:
         reused and ``execute`` finds the question by it."""
         question = self._steps.get(action)
         if question is None:
-            question = Question(partial(self.model.execute, action=action), self._delta)
+            question = Question(
+                partial(self.model.execute, action=action), self._delta, GIVE_UP_STEPS
+            )
             self._steps[action] = question
             self._step_by_id[id(action)] = question
             self._canonical[action] = action
@@ -414,7 +425,7 @@ class CompactHandoff:
         """``prop`` on compact states.  The checker asks each property of each new state in
         turn, so the first asked of a state answers every property of it at once (each by its
         own question), and the rest read that answer."""
-        self._verdict_questions.append(Question(prop.holds, _as_bool))
+        self._verdict_questions.append(Question(prop.holds, _as_bool, GIVE_UP_CHEAP))
 
         def holds(cs: Compact) -> bool:
             if cs is not self._verdicts_of:
