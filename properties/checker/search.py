@@ -215,7 +215,7 @@ def check(
         partial_on_interrupt=partial_on_interrupt, persistent=persistent,
     )  # fmt: skip
     if liveness is not None:
-        liveness.initial = {k: pos for k, (parent, pos) in run.parents.items() if parent is None}
+        liveness.initial = run.parents.initial()
     results = []
     for index, prop in enumerate(properties):
         if prop.expectation is not Expectation.EVENTUALLY:
