@@ -81,6 +81,15 @@ class LivenessGraph(Generic[S, A]):
             recorded.append((position, aid, successor))
         self.edges[key] = tuple(recorded)
 
+    def action_id(self, action: A) -> int:
+        """The id of ``action`` (a new one if it is new)."""
+        aid = self._action_ids.get(action)
+        if aid is None:
+            aid = self._action_ids[action] = len(self._action_ids)
+            self.actions.append(action)
+            self._fair.append(self._model.is_fair(action))
+        return aid
+
     def find_lasso(self, index: int) -> Lasso | None:
         """A fair behaviour on which ``properties[index]`` never holds, or None."""
         prev, order, stopping = self.bad_region(index)

@@ -16,7 +16,10 @@ one too when the coordinator had not yet taken note of it, so every share is bac
 coordinator's ledger says the search is.
 
 A share remembers which keys it has already sent (``_sent``): a state is then shipped to its
-owner once, not once per transition into it, which is most of the traffic.
+owner once, not once per transition into it, which is most of the traffic.  A state shipped goes
+as the numbers of its parts (``shipping``): each distinct part is pickled once per sender and
+receiver, and the receiver rebuilds the state from the parts it keeps.  Those tables move in
+whole levels, so a rollback takes them back to the mark of the level's start too.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from wspshare.models.protocol import Expectation, Model
 
 from .fingerprint import Fingerprint
 from .lifted import Lifting, Perm
+from .shipping import Shipping
 
 S = TypeVar("S", bound=Hashable)
 A = TypeVar("A", bound=Hashable)
@@ -68,6 +72,7 @@ class Partition(Generic[S, A]):
         max_deadlock_paths: int,
         abort: Callable[[], bool] | None = None,
         lifting_of: Callable[[Model[S, A]], Lifting[S, A]] | None = None,
+        shipping: bool = True,
     ) -> None:
         self.model, self.index, self.count = model, index, count
         self.fingerprint = fingerprint
@@ -101,6 +106,11 @@ class Partition(Generic[S, A]):
         self._level_sent: list[int] = []
         self._level_transitions = 0
         self._undo: tuple[list[Any], int, list[int], list[int], list[int]] | None = None
+        # States shipped by part numbers (``shipping``; False: pickled whole), and the tables'
+        # marks at the start of the level in progress and of the last committed one.
+        self._shipping = Shipping(index, count) if shipping else None
+        self._level_mark = self._ship_mark()
+        self._undo_mark: Any = None
 
     def key_of(self, state: S) -> int:
         if self.lifting is not None:
@@ -163,7 +173,7 @@ class Partition(Generic[S, A]):
                 if lifted:
                     self.edge_perms[key] = tuple(perms)
         report.transitions = self._level_transitions
-        batches = [b"" if i == me else pickle.dumps(outgoing[i], 5) for i in range(count)]
+        batches = [b"" if i == me else self._pack(i, outgoing[i]) for i in range(count)]
         for sent in outgoing:
             self._level_sent.extend(sent)
             self._sent.update(sent)
@@ -173,9 +183,9 @@ class Partition(Generic[S, A]):
         """Take the other shares' candidates and commit the level (see the module docstring);
         evaluate the properties not yet ``decided`` on every new state."""
         report = LevelReport()
-        for batch in batches:
+        for sender, batch in enumerate(batches):
             if batch:
-                for key, candidate in pickle.loads(batch).items():
+                for key, candidate in self._unpack(sender, batch):
                     self._offer(key, candidate)
         checks = [c for c in self._checks if c[0] not in decided]
         chosen = sorted(self._candidates.items(), key=lambda kv: kv[1][0])
@@ -198,12 +208,31 @@ class Partition(Generic[S, A]):
         # The level becomes the committed one here, in plain stores that Ctrl-C cannot split
         # (Python looks for signals at calls and backward jumps, not between these).
         undo = (self.frontier, self.transitions, self._inserted, self._expanded, self._level_sent)
-        self.frontier, self.transitions, self._undo, self.depth, self._inserted = (
-            frontier, self.transitions + self._level_transitions, undo, self.depth + 1, []
+        marks = (self._level_mark, self._ship_mark())
+        (self.frontier, self.transitions, self._undo, self.depth, self._inserted,
+         self._undo_mark, self._level_mark) = (
+            frontier, self.transitions + self._level_transitions, undo, self.depth + 1, [], *marks
         )  # fmt: skip
         report.new_states = len(frontier)
         self._end_level()
         return report
+
+    def _pack(self, receiver: int, candidates: dict[int, Candidate]) -> bytes:
+        if self._shipping is None:
+            return pickle.dumps(candidates, 5)
+        return pickle.dumps(self._shipping.pack(receiver, candidates), 5)
+
+    def _unpack(self, sender: int, batch: bytes) -> list[tuple[int, Candidate]]:
+        if self._shipping is None:
+            return list(pickle.loads(batch).items())
+        return self._shipping.unpack(sender, pickle.loads(batch))
+
+    def _ship_mark(self) -> Any:
+        return None if self._shipping is None else self._shipping.mark()
+
+    def _ship_restore(self, mark: Any) -> None:
+        if self._shipping is not None and mark is not None:
+            self._shipping.restore(mark)
 
     def _offer(self, key: int, candidate: Candidate) -> None:
         if key in self.parents:
@@ -233,13 +262,16 @@ class Partition(Generic[S, A]):
         """Back to the end of level ``depth``: drop the level in progress (its frontier has not
         been replaced yet), and undo the last commit if it went beyond ``depth``."""
         self._forget(self._inserted, self._expanded, self._level_sent)
+        self._ship_restore(self._level_mark)
         self._end_level()
         if self.depth > depth and self._undo is not None:
             frontier, transitions, inserted, expanded, sent = self._undo
             self._forget(inserted, expanded, sent)
+            self._ship_restore(self._undo_mark)
             self.frontier, self.transitions, self.depth, self._undo = (
                 frontier, transitions, self.depth - 1, None
             )  # fmt: skip
+            self._level_mark, self._undo_mark = self._undo_mark, None
         if self.depth != depth:
             raise RuntimeError(f"share {self.index} is at level {self.depth}, not {depth}")
 
@@ -253,8 +285,12 @@ class Partition(Generic[S, A]):
 
     def restore(self, snapshots: Sequence[bytes]) -> None:
         """Take this share's part of saved shares (any number of them: a resumed search may
-        use another number of workers)."""
+        use another number of workers).  Every share starts shipping afresh: a snapshot holds
+        states, not the numbers of their parts."""
         mine = self.index
+        if self._shipping is not None:
+            self._shipping = Shipping(self.index, self.count)
+            self._level_mark, self._undo_mark = self._shipping.mark(), None
         for data in snapshots:
             depth, parents, frontier, transitions, holds, edges, *lifted = pickle.loads(data)
             self.depth = depth
@@ -284,9 +320,31 @@ class Partition(Generic[S, A]):
         per_item = sum(sys.getsizeof(k) + sys.getsizeof(v) for k, v in sample) / len(sample)
         return n, self.transitions, sys.getsizeof(self.parents) / n + per_item
 
-    def graph(self) -> tuple[Any, ...]:
-        """The liveness graph this share holds (a worker's pipe pickles it; in this process it is
-        handed over as it is, which saves unpickling every edge's action): the properties' bits,
-        the edges, the initial states, and under symmetry the permutations (``lifted``)."""
+    def graph(self, numbered: bool = False) -> tuple[Any, ...]:
+        """The liveness graph this share holds: the properties' bits, the edges, the initial
+        states, and under symmetry the permutations (``lifted``).  In this process it is handed
+        over as it is; ``numbered`` (for a pipe, which pickles it), each edge's action is given
+        as its number in a sixth item, the list of the actions, so that each distinct action is
+        pickled once, not once per edge."""
         initial = {k: pos for k, (parent, pos) in self.parents.items() if parent is None}
-        return self.holds, self.edges, initial, self.edge_perms, self.to_rep
+        if not numbered:
+            return self.holds, self.edges, initial, self.edge_perms, self.to_rep
+        # Actions looked up by identity first (the edges keep them alive), as hashing one can
+        # cost more than pickling it.
+        by_id: dict[int, int] = {}
+        ids: dict[A, int] = {}
+        actions: list[A] = []
+        edges: dict[int, tuple[tuple[int, int, int], ...]] = {}
+        for key, recorded in self.edges.items():
+            out = []
+            for position, action, succ in recorded:
+                aid = by_id.get(id(action))
+                if aid is None:
+                    aid = ids.get(action)
+                    if aid is None:
+                        aid = ids[action] = len(actions)
+                        actions.append(action)
+                    by_id[id(action)] = aid
+                out.append((position, aid, succ))
+            edges[key] = tuple(out)
+        return self.holds, edges, initial, self.edge_perms, self.to_rep, actions

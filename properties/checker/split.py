@@ -162,10 +162,12 @@ def split_check(
     per_state = sum(t[2] * t[0] for t in totals) / states if states else 0.0
     graph: LivenessGraph[S, A] | None = None
     if liveness and complete:
-        parts = shares.call("graph", [()] * shares.count)
+        # Across processes, each edge's action comes as a number (``Partition.graph``).
+        numbered = not isinstance(shares, InProcessShares)
+        parts = shares.call("graph", [(numbered,)] * shares.count)
         if lifting is not None and symmetry:
             lifted = LiftedLivenessGraph(model, eventually, lifting)
-            lifted.absorb(parts)
+            lifted.absorb([_with_actions(part) for part in parts])
             graph = lifted
         else:
             graph = LivenessGraph(model, eventually)
@@ -221,11 +223,28 @@ def _lasso(model: Model[S, A], key_of: Callable[[S], int], lasso: Lasso) -> Path
 
 
 def _merge_graph(graph: LivenessGraph[Any, Any], data: Any) -> None:
-    holds, edges, initial, *_ = data
+    holds, edges, initial, *rest = data
     graph.holds.update(holds)
     graph.initial.update(initial)
+    if len(rest) < 3:  # the actions as they are
+        for key, recorded in edges.items():
+            graph.expanded(key, list(recorded))
+        return
+    ids = [graph.action_id(action) for action in rest[2]]
     for key, recorded in edges.items():
-        graph.expanded(key, list(recorded))
+        graph.edges[key] = tuple([(position, ids[aid], succ) for position, aid, succ in recorded])
+
+
+def _with_actions(data: Any) -> Any:
+    """A share's graph with each edge's action, not its number (``Partition.graph``)."""
+    if len(data) < 6:
+        return data
+    holds, edges, initial, edge_perms, to_rep, actions = data
+    edges = {
+        key: tuple([(position, actions[aid], succ) for position, aid, succ in recorded])
+        for key, recorded in edges.items()
+    }
+    return holds, edges, initial, edge_perms, to_rep
 
 
 def _path(model: Model[S, A], key_of: Callable[[S], int], found: Discovery) -> Path[S, A]:
@@ -238,7 +257,6 @@ def _path(model: Model[S, A], key_of: Callable[[S], int], found: Discovery) -> P
     return path
 
 
-
 def parallel_check(
     model: Model[S, A],
     *,
@@ -249,6 +267,7 @@ def parallel_check(
     portable: bool = False,
     max_deadlock_paths: int = 10,
     lifting_of: Callable[[Model[S, A]], Lifting[S, A]] | None = None,
+    shipping: bool = True,
     **search: Any,
 ) -> CheckResult[S, A]:
     """``split_check`` over ``workers`` forked processes (one: this process), or over a Dask
@@ -256,7 +275,8 @@ def parallel_check(
     by a client, a checkpoint or a resume) fingerprints with ``PortableFingerprint``, which
     every process computes alike; otherwise forked workers share this process's ``hash``.
     ``lifting_of`` (a picklable factory, e.g. a class) gives the model's symmetry as
-    permutations, so liveness is checked under symmetry too (``lifted``)."""
+    permutations, so liveness is checked under symmetry too (``lifted``).  ``shipping``: states
+    go between shares as the numbers of their parts (``shipping``), not pickled whole."""
     saving = search.get("checkpoint") is not None or search.get("resume") is not None
     portable = portable or client is not None or saving
     fingerprint: Fingerprint = PortableFingerprint() if portable else fast_fingerprint
@@ -267,6 +287,7 @@ def parallel_check(
     options: dict[str, Any] = {
         "symmetry": symmetry, "record_edges": record_edges,
         "max_deadlock_paths": max_deadlock_paths, "lifting_of": lifting_of if lifted else None,
+        "shipping": shipping,
     }  # fmt: skip
     shares: Shares
     if client is not None:
