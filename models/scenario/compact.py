@@ -51,7 +51,7 @@ Delta = tuple[tuple[tuple[int, int], ...], tuple[int, ...] | None, Any]
 R = TypeVar("R")
 
 LIMIT = 1 << 18  # answers a question keeps before its table starts afresh
-PATIENCE = 1024  # misses before a question may give up remembering
+PATIENCE = 256  # misses before a question may give up remembering
 # The share of asks missed at which it does: a successor is dear to work out afresh, so
 # remembering pays even when half the asks miss; listing a process's steps or judging a
 # property is cheap, and a miss (a watched run) costs a few of them.
@@ -64,6 +64,11 @@ ATOMIC = tuple(name for name in HandoffState._fields if name not in ITEMISED)
 _REGS, _CHANS = "regs", "chans"
 assert set(ITEMISED) == {_REGS, _CHANS}
 _FIELD_INDEX = {name: i for i, name in enumerate(HandoffState._fields)}
+# Where each field of a ``HandoffState``, in order, comes from in a compact state: a position
+# (an atomic field) or the name of a per-slot field.
+_SOURCES: tuple[int | str, ...] = tuple(
+    name if name in ITEMISED else ATOMIC.index(name) for name in HandoffState._fields
+)
 
 
 class Parts:
@@ -126,6 +131,7 @@ class Footprint(NamedTuple):
 
 
 _EVERYTHING = Footprint(frozenset(), True)  # what a direct question is taken to read
+_NO_WRITES: set[str] = set()
 
 
 def _nothing(cs: Compact) -> tuple[()]:
@@ -243,10 +249,15 @@ class CompactHandoff:
                 )
             return state
         values = self.parts.values
-        fields: dict[str, Any] = {name: values[cs[i]] for i, name in enumerate(ATOMIC)}
-        fields[_CHANS] = tuple(values[i] for i in cs[len(ATOMIC) : self.regs_at])
-        fields[_REGS] = tuple(values[i] for i in cs[self.regs_at :])
-        return HandoffState(**fields)
+        regs_at = self.regs_at
+        chans = tuple(map(values.__getitem__, cs[len(ATOMIC) : regs_at]))
+        regs = tuple(map(values.__getitem__, cs[regs_at:]))
+        fields = [
+            chans if source == _CHANS else regs if source == _REGS else values[cs[source]]
+            for source in _SOURCES
+        ]
+        state: HandoffState = tuple.__new__(HandoffState, fields)
+        return state
 
     def _footprint(self, reads: set[Read]) -> Footprint:
         """Reads as positions of a compact state."""
@@ -284,7 +295,7 @@ class CompactHandoff:
         often the question was ``asked``: one that misses on most asks stops remembering."""
         question.misses += 1
         if question.direct:
-            return question.answer_of(question.run(self.decode(cs)), _EVERYTHING, set(), cs)[0]
+            return question.answer_of(question.run(self.decode(cs)), _EVERYTHING, _NO_WRITES, cs)[0]
         if question.misses >= PATIENCE and question.misses > asked * question.give_up_at:
             question.give_up()
         result, reads, writes = watch(question.run, self.decode(cs))
@@ -318,6 +329,13 @@ class CompactHandoff:
             questions = self._choice_questions(len(cs))
         self._listed += 1
         for question in questions:
+            if question.direct:
+                out.extend(
+                    self._intern_actions(
+                        question.run(self.decode(cs)), _EVERYTHING, _NO_WRITES, cs
+                    )[0]
+                )
+                continue
             try:
                 out.extend(question.answers[question.key(cs)])
             except (KeyError, IndexError):
@@ -438,6 +456,9 @@ class CompactHandoff:
         verdicts = []
         self._judged += 1
         for question in self._verdict_questions:
+            if question.direct:
+                verdicts.append(bool(question.run(self.decode(cs))))
+                continue
             try:
                 verdicts.append(question.answers[question.key(cs)])
             except (KeyError, IndexError):
