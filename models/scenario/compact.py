@@ -253,11 +253,11 @@ class CompactHandoff:
         chans = tuple(map(values.__getitem__, cs[len(ATOMIC) : regs_at]))
         regs = tuple(map(values.__getitem__, cs[regs_at:]))
         fields = [
-            chans if source == _CHANS else regs if source == _REGS else values[cs[source]]
+            chans if source == _CHANS else regs if source == _REGS else values[cs[source]]  # type: ignore[index]
             for source in _SOURCES
         ]
-        state: HandoffState = tuple.__new__(HandoffState, fields)
-        return state
+        built: HandoffState = tuple.__new__(HandoffState, fields)
+        return built
 
     def _footprint(self, reads: set[Read]) -> Footprint:
         """Reads as positions of a compact state."""
