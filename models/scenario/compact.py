@@ -51,12 +51,13 @@ Delta = tuple[tuple[tuple[int, int], ...], tuple[int, ...] | None, Any]
 R = TypeVar("R")
 
 LIMIT = 1 << 18  # answers a question keeps before its table starts afresh
-PATIENCE = 256  # misses before a question may give up remembering
-# The share of asks missed at which it does: a successor is dear to work out afresh, so
+# A question gives up remembering when too many of its asks in a window miss, after its first
+# window (when every answer is new).  The share: a successor is dear to work out afresh, so
 # remembering pays even when half the asks miss; listing a process's steps or judging a
 # property is cheap, and a miss (a watched run) costs a few of them.
-GIVE_UP_STEPS = 0.5
-GIVE_UP_CHEAP = 0.2
+WINDOW = 2048
+GIVE_UP_STEPS = 0.6
+GIVE_UP_CHEAP = 0.35
 
 ATOMIC = tuple(name for name in HandoffState._fields if name not in ITEMISED)
 # Layout of a compact state: the atomic fields, then the pipes (their number is the
@@ -145,6 +146,7 @@ class Question(Generic[R]):
 
     __slots__ = (
         "answer_of", "answers", "asks", "direct", "footprint", "give_up_at", "key", "misses", "run",
+        "window_misses", "window_start", "warm",
     )  # fmt: skip
 
     def __init__(
@@ -161,6 +163,9 @@ class Question(Generic[R]):
         self.answers: dict[Any, R] = {}
         self.asks = 0  # counted by the callers that cannot count per search otherwise
         self.misses = 0
+        self.window_start = 0  # the ask count where the current window of asks began
+        self.window_misses = 0
+        self.warm = False  # the first window, when every answer is new, is over
         self.direct = False  # asked of the real state every time: remembering did not pay
 
     def give_up(self) -> None:
@@ -296,8 +301,12 @@ class CompactHandoff:
         question.misses += 1
         if question.direct:
             return question.answer_of(question.run(self.decode(cs)), _EVERYTHING, _NO_WRITES, cs)[0]
-        if question.misses >= PATIENCE and question.misses > asked * question.give_up_at:
-            question.give_up()
+        question.window_misses += 1
+        if asked - question.window_start >= WINDOW:
+            if question.warm and question.window_misses > WINDOW * question.give_up_at:
+                question.give_up()
+            question.warm = True
+            question.window_start, question.window_misses = asked, 0
         result, reads, writes = watch(question.run, self.decode(cs))
         read = self._footprint(reads)
         answer, rememberable = question.answer_of(result, read, writes, cs)

@@ -96,7 +96,7 @@ def test_the_compact_form_answers_as_the_model_on_every_transition(
 def test_questions_that_give_up_remembering_still_answer_as_the_model(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(compact_module, "PATIENCE", 1)  # every question gives up at once
+    monkeypatch.setattr(compact_module, "WINDOW", 1)  # every question gives up at its second miss
     model = model_for("handoff", Switches(provider="non-ifs", crash=1, lose=1, stranger=True))
     form = CompactHandoff(model)
     assert law_breaks(model, form) == []
