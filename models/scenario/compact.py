@@ -146,7 +146,7 @@ class Question(Generic[R]):
 
     __slots__ = (
         "answer_of", "answers", "asks", "direct", "footprint", "give_up_at", "key", "misses", "run",
-        "window_misses", "window_start", "warm",
+        "warm", "window_misses", "window_start",
     )  # fmt: skip
 
     def __init__(
