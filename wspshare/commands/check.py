@@ -266,9 +266,10 @@ def search(
 ) -> Result:
     """One process runs the search itself; several, a cluster or a checkpoint go through the
     split search, whose result is the same (see ``properties.checker.split``)."""
-    # One process by default: measured, two workers are slower than one on this model, whose
-    # states cost more to pickle between processes than half a search saves (the README's
-    # "Where the time goes").  --strategy swarm shares its jobs over every core.
+    # One process by default: measured, two workers are still no faster than one on this
+    # model (each process's memo tables learn the same worlds again, and the split search has
+    # no compact states: the README's "First answer, processes, clusters, checkpoints").
+    # --strategy swarm shares its jobs over every core.
     workers = args.workers or ((os.cpu_count() or 1) if args.strategy == "swarm" else 1)
     saving = args.checkpoint or args.resume
     if args.strategy == "swarm":
