@@ -40,7 +40,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from wspshare.models.errors import ModelError
 from wspshare.models.protocol import Property
 from wspshare.models.scenario.actions import Action
-from wspshare.models.scenario.independence import ITEMISED, Read, watch
+from wspshare.models.scenario.independence import ITEMISED, Read, Watched, watch
 from wspshare.models.scenario.lifting import HandoffLifting, Perm
 from wspshare.models.scenario.model import HandoffModel
 from wspshare.models.scenario.state import HandoffState
@@ -181,10 +181,6 @@ _UNASKED = object()
 
 def _unasked(cs: Compact) -> object:
     return _UNASKED
-
-
-def _as_tuple(result: Any, read: Footprint, writes: set[str], cs: Compact) -> tuple[Any, bool]:
-    return tuple(result), True
 
 
 def _as_bool(result: Any, read: Footprint, writes: set[str], cs: Compact) -> tuple[bool, bool]:
@@ -420,6 +416,10 @@ class CompactHandoff:
         (``None``: the same slots), with its effect for traces; and whether that is a function
         of what it read (a new tail is only if the run read every slot)."""
         successor, effect = outcome
+        if type(successor) is not Watched:  # built afresh, not by ``_replace``: taken whole
+            whole = self.encode(successor)
+            pairs_all = tuple(enumerate(whole[: self.regs_at]))
+            return (pairs_all, whole[self.regs_at :], effect), False
         number, values = self.parts.number, self.parts.values
         pairs: list[tuple[int, int]] = []
         tail: tuple[int, ...] | None = None

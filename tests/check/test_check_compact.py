@@ -195,3 +195,19 @@ def test_compact_states_survive_as_keys() -> None:
     form = CompactHandoff(model)
     cs: Compact = form.init_states()[0]
     assert type(cs) is tuple and hash(cs) == hash(tuple(cs))
+
+
+def test_a_successor_built_afresh_is_taken_whole_and_not_remembered() -> None:
+    """The writes are read off ``_replace``; a successor built as a new record (no code of the
+    model does so today) would hide them, so it is encoded whole and never remembered."""
+    model = model_for("handoff", Switches(crash=1, lose=1))
+    real_execute = model.execute
+
+    def afresh(state: HandoffState, action: Action) -> Any:
+        successor, effect = real_execute(state, action)
+        return HandoffState(*successor), effect
+
+    model.execute = afresh  # type: ignore[method-assign]
+    form = CompactHandoff(model)
+    assert law_breaks(model, form) == []
+    assert all(not q.answers for q in form._steps.values())
