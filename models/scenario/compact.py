@@ -40,7 +40,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from wspshare.models.errors import ModelError
 from wspshare.models.protocol import Property
 from wspshare.models.scenario.actions import Action
-from wspshare.models.scenario.independence import ITEMISED, Read, Watched, watch
+from wspshare.models.scenario.independence import ITEMISED, Read, Watched, agent, watch
 from wspshare.models.scenario.lifting import HandoffLifting, Perm
 from wspshare.models.scenario.model import HandoffModel
 from wspshare.models.scenario.state import HandoffState
@@ -500,7 +500,18 @@ class CompactHandoff:
         self, cs: Compact, actions: Sequence[Action], successors: Sequence[Compact]
     ) -> list[int] | None:
         """The model's persistent set (``models.scenario.independence``), asked of the real
-        states: partial-order reduction measures reads itself."""
+        states: partial-order reduction measures reads itself.  Its first test, that some
+        process has a step leaving the world and the pipes as they were, is made here on the
+        part numbers, so the states are decoded only when it passes."""
+        unchanged = cs[: self.regs_at]
+        world = ATOMIC.index("world")
+        if not any(
+            agent(action) is not None
+            and after[world] == cs[world]
+            and after[len(ATOMIC) : self.regs_at] == unchanged[len(ATOMIC) :]
+            for action, after in zip(actions, successors, strict=True)
+        ):
+            return None
         state = self.decode(cs)
         return self.model.persistent(
             state, actions, [self._decode(s, (cs, state)) for s in successors]
