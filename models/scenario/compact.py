@@ -40,7 +40,14 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from wspshare.models.errors import ModelError
 from wspshare.models.protocol import Property
 from wspshare.models.scenario.actions import Action
-from wspshare.models.scenario.independence import ITEMISED, Read, Watched, agent, watch
+from wspshare.models.scenario.independence import (
+    ITEMISED,
+    Read,
+    Watched,
+    agent,
+    may_reduce,
+    watch,
+)
 from wspshare.models.scenario.lifting import HandoffLifting, Perm
 from wspshare.models.scenario.model import HandoffModel
 from wspshare.models.scenario.state import HandoffState
@@ -65,6 +72,7 @@ ATOMIC = tuple(name for name in HandoffState._fields if name not in ITEMISED)
 _REGS, _CHANS = "regs", "chans"
 assert set(ITEMISED) == {_REGS, _CHANS}
 _FIELD_INDEX = {name: i for i, name in enumerate(HandoffState._fields)}
+_WORLD, _BUDGET = ATOMIC.index("world"), ATOMIC.index("budget")
 # Where each field of a ``HandoffState``, in order, comes from in a compact state: a position
 # (an atomic field) or the name of a per-slot field.
 _SOURCES: tuple[int | str, ...] = tuple(
@@ -502,9 +510,12 @@ class CompactHandoff:
         """The model's persistent set (``models.scenario.independence``), asked of the real
         states: partial-order reduction measures reads itself.  Its first test, that some
         process has a step leaving the world and the pipes as they were, is made here on the
-        part numbers, so the states are decoded only when it passes."""
+        part numbers (and the budget's test on its part), so the states are decoded only when
+        they pass."""
+        if not may_reduce(self.parts.values[cs[_BUDGET]]):
+            return None
         unchanged = cs[: self.regs_at]
-        world = ATOMIC.index("world")
+        world = _WORLD
         if not any(
             agent(action) is not None
             and after[world] == cs[world]
@@ -513,9 +524,7 @@ class CompactHandoff:
         ):
             return None
         state = self.decode(cs)
-        return self.model.persistent(
-            state, actions, [self._decode(s, (cs, state)) for s in successors]
-        )
+        return self.model.persistent(state, actions, _Decoded(self, successors, (cs, state)))
 
     def compact_form(self, symmetry: bool) -> None:
         """Already compact."""
@@ -549,3 +558,25 @@ class CompactLifting:
 
     def rename_action(self, action: Action, perm: Perm) -> Action:
         return self._lifting.rename_action(action, perm)
+
+
+class _Decoded(Sequence[HandoffState]):
+    """Compact successors decoded when looked at (a persistent set looks at few of them),
+    each sharing its parent's tuples where equal (``CompactHandoff._decode``)."""
+
+    def __init__(
+        self, form: CompactHandoff, states: Sequence[Compact], like: tuple[Compact, HandoffState]
+    ) -> None:
+        self._form, self._states, self._like = form, states, like
+        self._done: dict[int, HandoffState] = {}
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        found = self._done.get(index)
+        if found is None:
+            found = self._done[index] = self._form._decode(self._states[index], self._like)
+        return found

@@ -185,6 +185,12 @@ def _unfinished(old: tuple[int, ...], now: tuple[int, ...]) -> bool:
     )
 
 
+def may_reduce(budget: tuple[int, ...]) -> bool:
+    """No persistent set is offered while a crash is left in the budget: a crash ends a
+    process from outside (see the module's reasoning)."""
+    return not budget[CRASH]
+
+
 def persistent_set(
     model: HandoffModel,
     state: HandoffState,
@@ -193,7 +199,7 @@ def persistent_set(
 ) -> list[int] | None:
     """The positions of a persistent set of invisible actions smaller than ``actions``, or
     ``None`` when there is none to offer (see the module's reasoning)."""
-    if state.budget[CRASH]:
+    if not may_reduce(state.budget):
         return None
     env: set[Read] | None = None
     mine: dict[int, list[int]] = {}
