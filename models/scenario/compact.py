@@ -429,13 +429,14 @@ class CompactHandoff:
             pairs_all = tuple(enumerate(whole[: self.regs_at]))
             return (pairs_all, whole[self.regs_at :], effect), False
         number, values = self.parts.number, self.parts.values
+        fields: tuple[Any, ...] = tuple(tuple.__iter__(successor))  # past the watching
         pairs: list[tuple[int, int]] = []
         tail: tuple[int, ...] | None = None
         for i, name in enumerate(ATOMIC):
             if name in writes:
-                pairs.append((i, number(tuple.__getitem__(successor, _FIELD_INDEX[name]))))
+                pairs.append((i, number(fields[_FIELD_INDEX[name]])))
         if _CHANS in writes:
-            chans = tuple.__getitem__(successor, _FIELD_INDEX[_CHANS])
+            chans: tuple[Any, ...] = fields[_FIELD_INDEX[_CHANS]]
             if len(chans) != self.chans:  # not a layout this encoding has
                 raise ModelError("an action changed the number of pipes")
             for k, chan in enumerate(chans):
@@ -443,7 +444,7 @@ class CompactHandoff:
                     pairs.append((len(ATOMIC) + k, number(chan)))
         rememberable = True
         if _REGS in writes:
-            regs = tuple.__getitem__(successor, _FIELD_INDEX[_REGS])
+            regs: tuple[Any, ...] = fields[_FIELD_INDEX[_REGS]]
             if len(regs) != len(cs) - self.regs_at:
                 tail = tuple(map(number, regs))
                 rememberable = read.all_regs
