@@ -13,7 +13,6 @@ question whose answer depends on something it was not seen to read.  Three layer
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from itertools import islice
 from typing import Any
 
@@ -26,6 +25,8 @@ from wspshare.models.scenario.state import HandoffState
 from wspshare.models.variants import mutants
 from wspshare.properties.checker import CheckResult, check
 from wspshare.properties.configs import Switches, model_for
+
+from tests.check.test_check_por import transitions
 
 EVERY_FAULT = Switches(
     crash=1, lose=1, duplicate=1, reorder=1, reuse_pid=1, exhaust=1, stranger=True
@@ -47,20 +48,6 @@ LAW = [  # small enough to walk every transition, and between them every kind of
 
 def named(name: str, switches: Switches) -> str:
     return f"{name} {switches.describe()}"
-
-
-def transitions(model: HandoffModel) -> Iterator[tuple[HandoffState, Action, HandoffState]]:
-    seen: set[HandoffState] = set()
-    todo = list(model.init_states())
-    while todo:
-        state = todo.pop()
-        if state in seen:
-            continue
-        seen.add(state)
-        for action in model.actions(state):
-            successor = model.next_state(state, action)
-            yield state, action, successor
-            todo.append(successor)
 
 
 def law_breaks(model: HandoffModel, form: CompactHandoff) -> list[str]:
