@@ -59,44 +59,34 @@ class StateStore:
 
     # -- the explorer's interface: indices --------------------------------------------------
 
-    def index(self, key: int) -> int:
-        """The index of ``key``, or -1 when it is not stored."""
+    def _probe(self, key: int) -> tuple[int, int]:
+        """The slot where ``key`` is, or where it would go, and its index there (-1: not
+        stored).  The first probe is the key's low bits, negative keys included."""
         keys, slots, mask = self._keys, self._slots, self._mask
-        i = key & mask  # the low bits, negative keys included; the first probe is the same
+        i = key & mask
         j = slots[i]
-        if j < 0:
-            return -1
-        if keys[j] == key:
-            return j
+        if j < 0 or keys[j] == key:
+            return i, j
         perturb = key & _U64
         while True:
             perturb >>= _PERTURB_SHIFT
             i = (i * 5 + perturb + 1) & mask
             j = slots[i]
-            if j < 0:
-                return -1
-            if keys[j] == key:
-                return j
+            if j < 0 or keys[j] == key:
+                return i, j
+
+    def index(self, key: int) -> int:
+        """The index of ``key``, or -1 when it is not stored."""
+        return self._probe(key)[1]
 
     def add(self, key: int, parent: int, position: int) -> int:
         """Store ``key`` reached from the state of index ``parent`` (-1: an initial state) by
         the action at ``position``, and return its index; -1, and nothing changes, when ``key``
         is stored already."""
-        keys, slots, mask = self._keys, self._slots, self._mask
-        i = key & mask
-        j = slots[i]
+        i, j = self._probe(key)
         if j >= 0:
-            if keys[j] == key:
-                return -1
-            perturb = key & _U64
-            while True:
-                perturb >>= _PERTURB_SHIFT
-                i = (i * 5 + perturb + 1) & mask
-                j = slots[i]
-                if j < 0:
-                    break
-                if keys[j] == key:
-                    return -1
+            return -1
+        keys, slots, mask = self._keys, self._slots, self._mask
         n = len(keys)
         if not -1 <= parent < n:
             raise IndexError(f"parent index {parent} of a store of {n} states")
