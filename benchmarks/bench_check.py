@@ -203,22 +203,23 @@ def compact_table(repeat: int) -> str:
     """The whole check (every property, liveness included, symmetry where it merges states,
     as ``wspshare check`` runs it) through the compact form and without it
     (``models.scenario.compact``), in paired, interleaved runs: CPU seconds, medians of
-    ``repeat``; the counts must agree.  Under symmetry the model declines the compact form,
-    so both columns time the same search there."""
+    ``repeat``; the counts must agree.  Each run has a fresh model (and lifting), so no run
+    finds another's memo tables warm.  Under symmetry the model declines the compact form, so
+    both columns time the same search there."""
     from wspshare.models.scenario.lifting import HandoffLifting
 
     out = []
     for name, extra, provider in COMPACT_ROWS:
         model = model_for(name, Switches(provider=provider, **extra))  # type: ignore[arg-type]
         symmetry = reduces(model)
-        lifting = HandoffLifting(model) if symmetry else None
         times: dict[bool, list[float]] = {True: [], False: []}
         counts = set()
         for _ in range(repeat):
             for compact in (True, False):
+                fresh = model_for(name, Switches(provider=provider, **extra))  # type: ignore[arg-type]
                 result, cpu = cpu_check(
-                    model_for(name, Switches(provider=provider, **extra)),  # type: ignore[arg-type]
-                    symmetry=symmetry, lifting=lifting, compact=compact,
+                    fresh, symmetry=symmetry, lifting=HandoffLifting(fresh) if symmetry else None,
+                    compact=compact,
                 )  # fmt: skip
                 times[compact].append(cpu)
                 counts.add((result.statistics.states, result.statistics.transitions, result.ok))
