@@ -121,12 +121,18 @@ class Footprint(NamedTuple):
     def covers(self, other: Footprint) -> bool:
         return other.positions <= self.positions and (self.all_regs or not other.all_regs)
 
+    @staticmethod
+    def of(positions: set[int] | frozenset[int], all_regs: bool, regs_at: int) -> Footprint:
+        """The footprint of these reads; with every register slot read, the tail is in the key
+        whole, so no single slot's position is kept beside it."""
+        if all_regs:
+            positions = {p for p in positions if p < regs_at}
+        return Footprint(frozenset(positions), all_regs)
+
     def union(self, other: Footprint, regs_at: int) -> Footprint:
-        all_regs = self.all_regs or other.all_regs
-        positions = self.positions | other.positions
-        if all_regs:  # the tail is in the key whole
-            positions = frozenset(p for p in positions if p < regs_at)
-        return Footprint(positions, all_regs)
+        return Footprint.of(
+            self.positions | other.positions, self.all_regs or other.all_regs, regs_at
+        )
 
     def key_function(self, regs_at: int) -> Callable[[Compact], Any]:
         """The key of a compact state's answer: the part numbers at the footprint."""
@@ -286,9 +292,7 @@ class CompactHandoff:
                     positions.add(self.regs_at + int(read[1]))
             else:
                 positions.add(ATOMIC.index(name))
-        if all_regs:  # the tail is in the key whole
-            positions = {p for p in positions if p < self.regs_at}
-        return Footprint(frozenset(positions), all_regs)
+        return Footprint.of(positions, all_regs, self.regs_at)
 
     def _key_function(self, footprint: Footprint) -> Callable[[Compact], Any]:
         found = self._key_functions.get(footprint)
