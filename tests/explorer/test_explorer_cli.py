@@ -26,6 +26,10 @@ def start(*argv: str) -> tuple[subprocess.Popen[str], str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # As a terminal starts it: a test runner's process may ignore SIGINT, and an ignored
+        # SIGINT is inherited, so Python would install no KeyboardInterrupt at all (the other
+        # Ctrl-C tests, tests/cli/test_interrupt.py, start their commands the same way).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert proc.stdout is not None
     line = proc.stdout.readline().strip()
