@@ -40,6 +40,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from wspshare.models.errors import ModelError
 from wspshare.models.protocol import Property
 from wspshare.models.scenario.actions import Action
+from wspshare.models.scenario.compact_symmetry import CompactSymmetry
 from wspshare.models.scenario.independence import (
     ITEMISED,
     Read,
@@ -225,6 +226,7 @@ class CompactHandoff:
         self._key_functions: dict[Footprint, Callable[[Compact], Any]] = {}
         self._last_decoded: tuple[Compact | None, HandoffState | None] = (None, None)
         self.symmetric = reduces(model)
+        self._symmetry = CompactSymmetry(self, _WORLD, len(ATOMIC))
         self._properties = tuple(
             self._compact_property(i, p) for i, p in enumerate(model.properties())
         )
@@ -501,6 +503,8 @@ class CompactHandoff:
     def representative(self, cs: Compact) -> Compact:
         if not self.symmetric:
             return cs
+        if self._symmetry.on_parts:
+            return self._symmetry.canonical_with(cs)[0]
         found = self._representatives.get(cs)
         if found is None:
             found = self.encode(self.model.representative(self.decode(cs)))
@@ -552,6 +556,8 @@ class CompactLifting:
     def canonical_with(self, cs: Compact) -> tuple[Compact, Perm]:
         if not self._form.symmetric:
             return cs, self.identity
+        if self._form._symmetry.on_parts:  # the targets' renaming alone, on part numbers
+            return self._form._symmetry.canonical_with(cs)
         found = self._answers.get(cs)
         if found is None:
             state, perm = self._lifting.canonical_with(self._form.decode(cs))

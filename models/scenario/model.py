@@ -393,11 +393,9 @@ class HandoffModel:
         return persistent_set(self, state, actions, successors)
 
     def compact_form(self, symmetry: bool) -> CompactHandoff | None:
-        """This model over compact states, for the checker (``models.scenario.compact``), where
-        it pays: not in a search that merges states by symmetry, whose representatives are
-        worked out on real states (measured: slower through the compact form, README)."""
-        if symmetry and self._symmetric:
-            return None
+        """This model over compact states, for the checker (``models.scenario.compact``); a
+        symmetric search's representatives are worked out on its part numbers too
+        (``models.scenario.compact_symmetry``)."""
         from wspshare.models.scenario.compact import CompactHandoff  # which imports this module
 
         return CompactHandoff(self)

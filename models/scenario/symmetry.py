@@ -41,7 +41,13 @@ from wspshare.models.scenario.messages import Channel, Kind, Message
 from wspshare.models.scenario.roles.source import SourceProgram
 from wspshare.models.scenario.roles.stranger import StrangerProgram
 from wspshare.models.scenario.roles.target import TargetProgram
-from wspshare.models.scenario.state import HandoffState, SourceRegs, StrangerRegs, TargetRegs
+from wspshare.models.scenario.state import (
+    HandoffState,
+    Regs,
+    SourceRegs,
+    StrangerRegs,
+    TargetRegs,
+)
 from wspshare.models.state import Handle, HandleKind, Process, ProtocolInfo, Sock, World
 from wspshare.models.switch import Switch
 
@@ -144,7 +150,7 @@ def _sorting(model: HandoffModel, state: HandoffState) -> tuple[list[int], list[
     keys = [_local_key(state, k, pids) for k in range(targets)]
     if len(set(keys)) < targets:  # a tie: look at the world's references to each target too
         providers = model.semantics.providers
-        keys = [(key, _world_key(state, k, pids, providers)) for k, key in enumerate(keys)]
+        keys = [(key, world_key(state.world, k, pids, providers)) for k, key in enumerate(keys)]
     return sorted(range(targets), key=keys.__getitem__), pids
 
 
@@ -160,7 +166,7 @@ def permute_targets(model: HandoffModel, state: HandoffState, order: list[int]) 
 
 
 # --- the sort key of one target ------------------------------------------------------------------
-def _relative(own: int, pids: list[int]) -> Callable[[int], tuple[int, ...]]:
+def _relative(own: int, pids: Sequence[int]) -> Callable[[int], tuple[int, ...]]:
     """A pid as seen from the target whose pid is ``own``: itself, another target, or other."""
 
     def pid(p: int) -> tuple[int, ...]:
@@ -171,10 +177,15 @@ def _relative(own: int, pids: list[int]) -> Callable[[int], tuple[int, ...]]:
 
 def _local_key(s: HandoffState, k: int, pids: list[int]) -> Key:
     """Target ``k``'s own process, registers, pipe and the source's registers for it."""
+    return local_key(s.world.procs[1 + k], s.regs[1 + k], s.regs[0], s.chans[k], k, pids)
+
+
+def local_key(
+    proc: Process, regs: Regs, src: Regs, chan: Channel, k: int, pids: Sequence[int]
+) -> Key:
+    """``_local_key`` from the parts it reads, which the compact form remembers it by
+    (``models.scenario.compact_symmetry``)."""
     pid = _relative(pids[k], pids)
-    proc = s.world.procs[1 + k]
-    regs = s.regs[1 + k]
-    src = s.regs[0]
     assert isinstance(regs, TargetRegs) and isinstance(src, SourceRegs)
     mine = (
         _helpers_sorted(regs.pcs), _info(regs.info), regs.sock, regs.sock_id, regs.claimed,
@@ -184,14 +195,13 @@ def _local_key(s: HandoffState, k: int, pids: list[int]) -> Key:
         proc[1:],  # all but the pid
         mine,
         (src.phases[k], pid(src.pids[k]), src.pins[k], _info(src.infos[k])),
-        _chan_key(s.chans[k], pid),
+        _chan_key(chan, pid),
     )
 
 
-def _world_key(s: HandoffState, k: int, pids: list[int], providers: tuple[Provider, ...]) -> Key:
+def world_key(w: World, k: int, pids: Sequence[int], providers: tuple[Provider, ...]) -> Key:
     """The rest of the world's references to target ``k``'s slot or pid."""
     own = pids[k]
-    w = s.world
     slot = 1 + k
     pinned_by = tuple(
         (holder, h.value)
@@ -268,20 +278,38 @@ def _permute(
     if world is None:
         world = rename_world(providers, s.world, tuple(order), tuple(pids))
     regs = list(s.regs)
-    src = regs[0]
+    regs[0] = rename_source(s.regs[0], order, rp)
+    for new, old in enumerate(order):
+        regs[1 + new] = renumber_target(s.regs[1 + old], new)
+    chans = tuple([rename_chan(s.chans[old], rp) for old in order])
+    return HandoffState(world, tuple(regs), chans, s.budget, s.faulted, s.stale_use, s.net)
+
+
+def rename_source(src: Regs, order: Sequence[int], rp: Rename) -> SourceRegs:
+    """The source's per-target registers in the new order, the pids it learned renamed."""
     assert isinstance(src, SourceRegs)
-    regs[0] = src._replace(
+    return src._replace(
         phases=tuple([src.phases[old] for old in order]),
         pids=tuple([rp(src.pids[old]) for old in order]),
         pins=tuple([src.pins[old] for old in order]),
         infos=tuple([src.infos[old] for old in order]),
     )
-    for new, old in enumerate(order):
-        t = s.regs[1 + old]
-        assert isinstance(t, TargetRegs)
-        regs[1 + new] = t._replace(chan=new)
-    chans = tuple([_rename_chan(s.chans[old], rp) for old in order])
-    return HandoffState(world, tuple(regs), chans, s.budget, s.faulted, s.stale_use, s.net)
+
+
+def renumber_target(regs: Regs, new: int) -> TargetRegs:
+    """A target's registers once it is target ``new`` (its pipe is named by its index)."""
+    assert isinstance(regs, TargetRegs)
+    return regs._replace(chan=new)
+
+
+def pid_renaming(order: Sequence[int], pids: Sequence[int]) -> Rename:
+    """The pid map of ``order`` as a function: a target's pid becomes its new place's."""
+    pid_map = _renaming(order, pids)[1]
+
+    def rp(p: int) -> int:
+        return pid_map.get(p, p)
+
+    return rp
 
 
 def rename_world(
@@ -333,7 +361,7 @@ def _rename_sock(sock: Sock, rp: Rename) -> Sock:
     return sock._replace(events=events, pending=pending)
 
 
-def _rename_chan(chan: Channel, rp: Rename) -> Channel:
+def rename_chan(chan: Channel, rp: Rename) -> Channel:
     def queue(q: tuple[Message, ...]) -> tuple[Message, ...]:
         if not q or not any(m.kind is Kind.PID_REPLY for m in q):
             return q

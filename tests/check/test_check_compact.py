@@ -21,7 +21,6 @@ from wspshare.models.scenario import HandoffModel
 from wspshare.models.scenario import compact as compact_module
 from wspshare.models.scenario.actions import Action
 from wspshare.models.scenario.compact import Compact, CompactHandoff
-from wspshare.models.scenario.lifting import HandoffLifting
 from wspshare.models.scenario.state import HandoffState
 from wspshare.models.variants import mutants
 from wspshare.properties.checker import CheckResult, check
@@ -169,11 +168,11 @@ def test_every_seeded_bug_is_found_the_same_through_the_compact_form(variant: st
     assert not result.ok
 
 
-def test_a_symmetric_search_keeps_the_model_states() -> None:
-    """Under symmetry the representatives are worked out on real states, where the compact
-    form does not pay (README), so the model declines to offer it."""
+def test_the_model_offers_its_compact_form_with_and_without_symmetry() -> None:
+    """Representatives are worked out on part numbers (``compact_symmetry``), so a symmetric
+    search pays through the compact form too; ``test_check_compact_symmetry`` checks them."""
     model = model_for("fanout", Switches())
-    assert model.compact_form(symmetry=True) is None
+    assert isinstance(model.compact_form(symmetry=True), CompactHandoff)
     assert isinstance(model.compact_form(symmetry=False), CompactHandoff)
 
 
@@ -199,20 +198,3 @@ def test_a_successor_built_afresh_is_taken_whole_and_not_remembered() -> None:
     form = CompactHandoff(model)
     assert law_breaks(model, form) == []
     assert all(not q.answers for q in form._steps.values())
-
-
-def test_the_compact_form_under_symmetry_merges_the_same_classes() -> None:
-    """The model declines the compact form under symmetry (it does not pay), but the form
-    itself supports it (``CompactLifting``): a search of it built directly, with its own
-    representatives, counts and judges as the model's symmetric search."""
-    model = model_for("fanout", Switches(crash=1))
-    form = CompactHandoff(model)
-    compact = check(form, symmetry=True, lifting=form.compact_lifting(HandoffLifting(model)))
-    plain = check(model, symmetry=True, lifting=HandoffLifting(model))
-    assert compact.statistics.states < check(model, symmetry=False).statistics.states
-    assert (compact.statistics.states, compact.statistics.transitions) == (
-        plain.statistics.states,
-        plain.statistics.transitions,
-    )
-    assert [r.verdict for r in compact.properties] == [r.verdict for r in plain.properties]
-    assert form.representative(form.init_states()[0]) == form.init_states()[0]
