@@ -202,6 +202,12 @@ def _as_bool(result: Any, read: Footprint, writes: set[str], cs: Compact) -> tup
     return bool(result), True
 
 
+def _as_verdicts(
+    result: tuple[bool, ...], read: Footprint, writes: set[str], cs: Compact
+) -> tuple[tuple[bool, ...], bool]:
+    return result, True
+
+
 class CompactHandoff:
     """``model`` over compact states: the checker's ``Model`` (states are ``Compact``), with
     ``decode`` and ``encode`` to go between the two forms."""
@@ -216,8 +222,10 @@ class CompactHandoff:
         self._canonical: dict[Action, Action] = {}  # an action's first object, kept
         self._choices: dict[int, list[Question[tuple[Action, ...]]]] = {}
         self._choice_by_name: dict[Hashable, Question[tuple[Action, ...]]] = {}
-        self._verdict_questions: list[Question[bool]] = []
-        self._verdicts: list[bool] = []
+        self._judges: list[Callable[[HandoffState], Any]] = []
+        self._groups: list[tuple[tuple[int, ...], Question[tuple[bool, ...]]]] = []
+        self._where: list[tuple[int, int]] = []  # a property's group and place in it
+        self._verdicts: list[tuple[bool, ...]] = []  # by group, of ``_verdicts_of``
         self._verdicts_of: Compact | None = None
         self._listed = 0  # states whose actions were listed
         self._judged = 0  # states whose properties were judged
@@ -328,6 +336,8 @@ class CompactHandoff:
             question.footprint = footprint
             question.key = self._key_function(footprint)
             question.answers = {}
+            # A table started afresh misses on every key again: it gets a warm-up window.
+            question.warm, question.window_start, question.window_misses = False, asked, 0
         try:
             key = question.key(cs)
         except IndexError:  # the footprint names a slot this state does not have
@@ -465,29 +475,65 @@ class CompactHandoff:
 
     def _compact_property(self, index: int, prop: Property[HandoffState]) -> Property[Compact]:
         """``prop`` on compact states.  The checker asks each property of each new state in
-        turn, so the first asked of a state answers every property of it at once (each by its
-        own question), and the rest read that answer."""
-        self._verdict_questions.append(Question(prop.holds, _as_bool, GIVE_UP_CHEAP))
+        turn, so the first asked of a state answers every property of it at once (by the
+        questions of ``_groups``), and the rest read that answer."""
+        self._judges.append(prop.holds)
+        self._groups.append(((index,), self._verdict_question((index,))))
+        self._where.append((index, 0))
 
         def holds(cs: Compact) -> bool:
             if cs is not self._verdicts_of:
                 self._all_verdicts(cs)
-            return self._verdicts[index]
+            group, place = self._where[index]
+            return self._verdicts[group][place]
 
         return Property(prop.name, prop.rule, prop.expectation, holds, prop.explanation)
+
+    def _verdict_question(self, indices: tuple[int, ...]) -> Question[tuple[bool, ...]]:
+        """One question for the verdicts of the properties at ``indices``, together."""
+        judges = [self._judges[i] for i in indices]
+
+        def run(state: HandoffState) -> tuple[bool, ...]:
+            return tuple([bool(judge(state)) for judge in judges])
+
+        question: Question[tuple[bool, ...]] = Question(run, _as_verdicts, GIVE_UP_CHEAP)
+        question.window_start = self._judged
+        return question
 
     def _all_verdicts(self, cs: Compact) -> None:
         verdicts = []
         self._judged += 1
-        for question in self._verdict_questions:
+        for _, question in self._groups:
             if question.direct:
-                verdicts.append(bool(question.run(self.decode(cs))))
+                verdicts.append(question.run(self.decode(cs)))
                 continue
             try:
                 verdicts.append(question.answers[question.key(cs)])
             except (KeyError, IndexError):
                 verdicts.append(self._learn(question, cs, self._judged))
         self._verdicts, self._verdicts_of = verdicts, cs
+        if self._judged == WINDOW:
+            self._regroup()
+
+    def _regroup(self) -> None:
+        """Properties whose questions read the same parts are asked as one question from now
+        on: one lookup instead of several, and one watched run when a key is new (measured:
+        seven of the twelve properties of the seed's handoff with every fault read the world
+        alone).  Made once, when the first window of states has shown each footprint."""
+        by_footprint: dict[Footprint, list[int]] = {}
+        for indices, question in self._groups:
+            if not question.direct and question.footprint is not None:
+                by_footprint.setdefault(question.footprint, []).extend(indices)
+        merged = [tuple(indices) for indices in by_footprint.values() if len(indices) > 1]
+        if not merged:
+            return
+        joined = {index for indices in merged for index in indices}
+        kept = [(i, q) for i, q in self._groups if joined.isdisjoint(i)]
+        self._groups = kept + [(indices, self._verdict_question(indices)) for indices in merged]
+        for group, (indices, _) in enumerate(self._groups):
+            for place, index in enumerate(indices):
+                self._where[index] = (group, place)
+        self._verdicts_of = None  # the answers by group are laid out afresh
 
     def is_final(self, cs: Compact) -> bool:
         question = self._final
