@@ -21,10 +21,10 @@ ARGV = ["check", "fanout", "--targets", "3", "--no-symmetry", "--quiet", "--all"
 EXPECTED = {"states": 28242, "transitions": 97015, "max_depth": 47, "complete": True}
 
 
-def start(tmp_path: Path, *extra: str) -> subprocess.Popen[str]:
+def start(tmp_path: Path, *extra: str, argv: list[str] = ARGV) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
-        [sys.executable, "-m", "wspshare", *ARGV, *extra], cwd=tmp_path, env=env,
+        [sys.executable, "-m", "wspshare", *argv, *extra], cwd=tmp_path, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
@@ -89,7 +89,10 @@ def test_resuming_with_other_switches_is_refused_in_one_line(
 
 
 def test_ctrl_c_stops_forked_workers_within_a_second(tmp_path: Path) -> None:
-    proc = start(tmp_path, "--workers", "2", "--json", str(tmp_path / "partial.json"))
+    # Four targets without symmetry: far more than a minute of search, so the interrupt
+    # always lands in the middle (the three-target search ends within a few seconds).
+    argv = [*ARGV[:3], "4", *ARGV[4:]]
+    proc = start(tmp_path, "--workers", "2", "--json", str(tmp_path / "partial.json"), argv=argv)
     time.sleep(5.0)
     assert proc.poll() is None, "the check ended before it could be interrupted"
     proc.send_signal(signal.SIGINT)
@@ -98,4 +101,4 @@ def test_ctrl_c_stops_forked_workers_within_a_second(tmp_path: Path) -> None:
     assert proc.returncode == 130 and "Traceback" not in err, err
     assert time.monotonic() - sent < 1.5
     saved = json.loads((tmp_path / "partial.json").read_text())
-    assert saved["interrupted"] is True and 0 < saved["states"] < EXPECTED["states"]
+    assert saved["interrupted"] is True and saved["states"] > 0

@@ -91,20 +91,22 @@ def test_questions_that_give_up_remembering_still_answer_as_the_model(
     # up; enough of each kind do for the law above to have run them directly.
     steps = list(form._steps.values())
     assert sum(q.direct for q in steps) > len(steps) // 2
-    assert any(q.direct for q in form._choice_by_name.values())
+    assert any(q.direct for q, _ in form._choice_by_name.values())
     assert any(q.direct for _, q in form._groups)
 
 
-def test_properties_that_read_the_same_parts_are_judged_together_as_the_model(
+def test_questions_that_read_the_same_parts_are_asked_together_as_the_model(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """After the first window the verdict questions with one footprint become one question
-    (``CompactHandoff._regroup``); a short window makes that happen within a small search."""
+    (``CompactHandoff._regroup``), and so do the parts of the action list
+    (``_merge_choices``); a short window makes that happen within a small search."""
     monkeypatch.setattr(compact_module, "WINDOW", 16)
     model = model_for("handoff", Switches(provider="non-ifs", crash=1, lose=1, stranger=True))
     form = CompactHandoff(model)
     assert law_breaks(model, form) == []
     assert any(len(indices) > 1 for indices, _ in form._groups)
+    assert any(place > 0 for _, place in form._choice_by_name.values())
     assert sorted(i for indices, _ in form._groups for i in indices) == list(
         range(len(model.properties()))
     )
