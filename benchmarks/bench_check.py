@@ -204,8 +204,7 @@ def compact_table(repeat: int) -> str:
     as ``wspshare check`` runs it) through the compact form and without it
     (``models.scenario.compact``), in paired, interleaved runs: CPU seconds, medians of
     ``repeat``; the counts must agree.  Each run has a fresh model (and lifting), so no run
-    finds another's memo tables warm.  Under symmetry the model declines the compact form, so
-    both columns time the same search there."""
+    finds another's memo tables warm."""
     from wspshare.models.scenario.lifting import HandoffLifting
 
     out = []
