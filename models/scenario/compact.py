@@ -32,7 +32,7 @@ both ways and compares counts, verdicts and paths.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from functools import partial
 from operator import itemgetter
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -207,6 +207,18 @@ def _as_verdicts(
     result: tuple[bool, ...], read: Footprint, writes: set[str], cs: Compact
 ) -> tuple[tuple[bool, ...], bool]:
     return result, True
+
+
+T = TypeVar("T")
+
+
+def _sharing_footprints(asked: Iterable[tuple[T, Question[Any]]]) -> list[list[T]]:
+    """The names of remembering questions that share a footprint, two or more a group."""
+    by_footprint: dict[Footprint, list[T]] = {}
+    for name, question in asked:
+        if not question.direct and question.footprint is not None:
+            by_footprint.setdefault(question.footprint, []).append(name)
+    return [names for names in by_footprint.values() if len(names) > 1]
 
 
 class CompactHandoff:
@@ -415,15 +427,11 @@ class CompactHandoff:
         now on (``_regroup`` does the same for properties): a process's steps and its timeouts
         read the same parts (measured: the same misses, 2,509, 2,682 and 813 each, in the
         seed's handoff with every fault), so one watched run and one lookup serve both."""
-        by_footprint: dict[Footprint, list[Hashable]] = {}
-        for name, (question, _) in self._choice_by_name.items():
-            if not question.direct and question.footprint is not None:
-                by_footprint.setdefault(question.footprint, []).append(name)
-        for names in by_footprint.values():
-            if len(names) > 1:
-                merged = self._choice_question([self._part_of[name] for name in names])
-                for place, name in enumerate(names):
-                    self._choice_by_name[name] = (merged, place)
+        asked = ((name, question) for name, (question, _) in self._choice_by_name.items())
+        for names in _sharing_footprints(asked):
+            merged = self._choice_question([self._part_of[name] for name in names])
+            for place, name in enumerate(names):
+                self._choice_by_name[name] = (merged, place)
         self._choices = {}  # laid out afresh when next asked
 
     def _intern_actions(
@@ -562,11 +570,10 @@ class CompactHandoff:
         on: one lookup instead of several, and one watched run when a key is new (measured:
         seven of the twelve properties of the seed's handoff with every fault read the world
         alone).  Made once, when the first window of states has shown each footprint."""
-        by_footprint: dict[Footprint, list[int]] = {}
-        for indices, question in self._groups:
-            if not question.direct and question.footprint is not None:
-                by_footprint.setdefault(question.footprint, []).extend(indices)
-        merged = [tuple(indices) for indices in by_footprint.values() if len(indices) > 1]
+        merged = [
+            tuple(i for indices in group for i in indices)
+            for group in _sharing_footprints(self._groups)
+        ]
         if not merged:
             return
         joined = {index for indices in merged for index in indices}

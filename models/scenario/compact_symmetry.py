@@ -14,7 +14,7 @@ lookups and a sort of ``k`` keys.
 The keys are the real ones and are sorted the same way (a tie in the local keys brings in the
 world keys, then a stable sort), and the renamed parts are those ``symmetry._permute`` makes, so
 the representative is exactly ``encode(model.representative(decode(cs)))``: every state count
-stays what the model's own symmetric search gives (``tests/check/test_check_compact.py``).
+stays what the model's own symmetric search gives (``tests/check/test_check_compact_symmetry.py``).
 
 Only target renaming is done here.  With helper threads (three or more threads a process) a
 representative also sorts each process's helpers, which ``CompactLifting`` leaves to the real
@@ -43,25 +43,11 @@ Order = tuple[int, ...]  # order[new] = old, as ``symmetry.permute_targets`` tak
 LIMIT = 1 << 18  # entries a table keeps before it starts afresh
 
 
-class _Numbered:
-    """Sort keys with a number each, equal keys equal numbers: ties are found by comparing
-    small ints, never by hashing a key twice."""
-
-    __slots__ = ("_numbers",)
-
-    def __init__(self) -> None:
-        self._numbers: dict[Key, int] = {}
-
-    def number(self, key: Key) -> int:
-        return self._numbers.setdefault(key, len(self._numbers))
-
-
 class CompactSymmetry:
     """Representatives of ``form``'s compact states under renaming of the targets."""
 
     def __init__(self, form: CompactHandoff, world_at: int, chans_at: int) -> None:
         model = form.model
-        self._form = form
         self._values = form.parts.values
         self._number = form.parts.number
         self._targets = model.config.targets
@@ -71,7 +57,7 @@ class CompactSymmetry:
         self._regs_at = form.regs_at
         self.identity: Order = tuple(range(self._targets))
         self.on_parts = form.symmetric and self._targets >= 2 and model.config.threads < 3
-        self._keys = _Numbered()
+        self._key_numbers: dict[Key, int] = {}  # equal keys, equal numbers: ties by ints
         self._pids: dict[int, tuple[int, ...]] = {}
         self._local: dict[tuple[int, int, int, int, int], tuple[Key, int]] = {}
         self._world_keys: dict[tuple[int, int], Key] = {}
@@ -115,7 +101,7 @@ class CompactSymmetry:
                 key = local_key(
                     values[world].procs[1 + k], values[regs], values[source], values[chan], k, pids
                 )
-                found = (key, self._keys.number(key))
+                found = (key, self._key_numbers.setdefault(key, len(self._key_numbers)))
                 if len(local) >= LIMIT:
                     local.clear()
                 local[asked] = found

@@ -270,11 +270,7 @@ def _permute(
     """Target ``order[i]`` becomes target ``i`` (slot ``1+i``, pipe ``i``, pid ``pids[i]``);
     each provider renames its own state (``Provider.renamed``).  ``world``: the renamed world,
     when the caller has it already (``rename_world``)."""
-    _, pid_map = _renaming(order, pids)
-
-    def rp(p: int) -> int:
-        return pid_map.get(p, p)
-
+    rp = pid_renaming(order, pids)
     if world is None:
         world = rename_world(providers, s.world, tuple(order), tuple(pids))
     regs = list(s.regs)
