@@ -135,6 +135,23 @@ def test_dash_means_standard_output(run: Runner) -> None:
     assert not Path("-").exists()
 
 
+def test_a_diagram_on_standard_output_is_svg_text_even_without_a_byte_buffer() -> None:
+    """``--diagram -`` writes SVG through the text stream: a captured or redirected standard
+    output (here a ``StringIO``, which has no ``buffer``) takes it as well as a terminal does.
+    It used to end in exit 70, an AttributeError on ``sys.stdout.buffer``."""
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from wspshare.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["simulate", "--diagram", "-", "--workers", "1"])
+    assert code == 0, err.getvalue()
+    assert "<svg" in out.getvalue()
+    assert "Traceback" not in err.getvalue()
+
+
 def test_only_one_output_may_take_standard_output(run: Runner) -> None:
     assert_one_line_usage_error(
         run(["simulate", "--json", "-", "--trace", "-"]), "only one output"

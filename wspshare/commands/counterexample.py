@@ -93,7 +93,12 @@ def draw_trace(records: list[Record], target: Output) -> None:
 
     data = io.BytesIO()
     draw(records, data, "png" if target.suffix == ".png" else "svg")
-    target.write_bytes(data.getvalue())
+    if target.to_stdout:
+        # SVG is text: written through the text stream, which need not have a byte buffer
+        # underneath (a redirected or captured standard output).
+        target.write_text(data.getvalue().decode("utf-8"))
+    else:
+        target.write_bytes(data.getvalue())
 
 
 def trace_records(model: HandoffModel, path: Path[HandoffState, Action]) -> list[Record]:
