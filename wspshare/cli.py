@@ -103,6 +103,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     debug = DEBUG_FLAG in args_list
     args_list = [a for a in args_list if a != DEBUG_FLAG]
+    if args_list == ["--version"]:
+        # Answered before the parser is built: building it imports every command, the mutants'
+        # among them (Hypothesis, z3), which costs a second for a one-line answer.
+        print(f"wspshare {version()}")
+        return 0
     try:
         args = build_parser(command_named(args_list)).parse_args(args_list)
         code: int = args.run(args)
