@@ -31,6 +31,7 @@ from wspshare.models.protocol import Model
 from .fingerprint import Fingerprint, fast_fingerprint
 from .por import Persistent, ample
 from .result import Progress
+from .safepoints import Interrupts, deferred_interrupts
 from .store import StateStore
 
 S = TypeVar("S", bound=Hashable)
@@ -114,19 +115,22 @@ def explore(
     result: Exploration[S, A] = Exploration(parents, key_of)
     start = time.monotonic()
     frontier: deque[Entry[S]] = deque()
-    for position, state in enumerate(model.init_states()):
-        key = key_of(state)
-        index = parents.add(key, -1, position)
-        if index >= 0:
-            frontier.append((state, key, index, 0))
-            if visitor.visit(key, state, 0):
-                result.complete = False
-                frontier.clear()
-                break
-    pop = frontier.pop if depth_first else frontier.popleft
     try:
-        _search(model, visitor, result, frontier, pop, start, max_states, max_depth,
-                max_seconds, record_edges, progress, persistent)  # fmt: skip
+        # Ctrl-C is raised between expansions only (``safepoints``): an interrupt in the middle
+        # of one would leave the store, or a model's memo tables, half-updated.
+        with deferred_interrupts() as interrupts:
+            for position, state in enumerate(model.init_states()):
+                key = key_of(state)
+                index = parents.add(key, -1, position)
+                if index >= 0:
+                    frontier.append((state, key, index, 0))
+                    if visitor.visit(key, state, 0):
+                        result.complete = False
+                        frontier.clear()
+                        break
+            pop = frontier.pop if depth_first else frontier.popleft
+            _search(model, visitor, result, frontier, pop, start, max_states, max_depth,
+                    max_seconds, record_edges, progress, persistent, interrupts)  # fmt: skip
     except KeyboardInterrupt:
         if not partial_on_interrupt:
             raise
@@ -163,9 +167,12 @@ def _search(
     record_edges: bool,
     progress: Callable[[Progress], None] | None,
     persistent: Persistent[S, A] | None = None,
+    interrupts: Interrupts | None = None,
 ) -> None:
     """The search loop proper: expand frontier states until the frontier is empty, a bound
-    is hit or the visitor stops it."""
+    is hit or the visitor stops it; a Ctrl-C noted in ``interrupts`` is raised before the next
+    expansion."""
+    interrupts = Interrupts() if interrupts is None else interrupts
     parents, key_of = result.parents, result.key_of
     add = parents.add
     actions, next_state, expansions = model.actions, model.next_state, 0
@@ -175,6 +182,8 @@ def _search(
     # can take milliseconds, and the bound must hold to within a fraction of a second.
     clock_every = 1 if max_seconds is not None else _CLOCK_EVERY
     while frontier:
+        if interrupts.pending:
+            interrupts.raise_if_pending()
         state, key, index, depth = pop()
         expansions += 1
         if expansions % clock_every == 0:
