@@ -100,6 +100,31 @@ def one_line(message: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    code = _run(argv)
+    if code == EXIT_INTERRUPTED:
+        forget_handled_interrupt()
+    return code
+
+
+def forget_handled_interrupt() -> None:
+    """Tell CPython that the Ctrl-C the command stopped for was handled.
+
+    CPython marks a ``KeyboardInterrupt`` raised inside code run from a string (``exec`` of
+    source, as ``dataclasses`` and ``namedtuple`` do when a class is made, which happens while
+    a command imports what it needs) as unhandled for good, even when it is caught; run as
+    ``python -m wspshare``, the process then ends by killing itself with SIGINT instead of
+    exiting with 130 (seen: ``bmc`` interrupted during its imports, about one time in eight).
+    The mark is a C global with no Python interface; where it cannot be found (another
+    interpreter), nothing is done."""
+    try:
+        import ctypes
+
+        ctypes.c_int.in_dll(ctypes.pythonapi, "_Py_UnhandledKeyboardInterrupt").value = 0
+    except (ImportError, ValueError, AttributeError):
+        pass
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     debug = DEBUG_FLAG in args_list
     args_list = [a for a in args_list if a != DEBUG_FLAG]

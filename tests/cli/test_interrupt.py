@@ -76,3 +76,17 @@ def test_ctrl_c_stops_the_parametric_proof_and_reports_nothing_of_it(tmp_path: P
     code, out, err, took = interrupt(["prove", "--parametric"], tmp_path)
     assert_clean_interrupt(code, err, took, "unfinished")
     assert "proved for every size" not in out
+
+
+def test_an_interrupt_caught_inside_exec_still_exits_130() -> None:
+    """CPython remembers a KeyboardInterrupt raised inside ``exec`` of a string as unhandled
+    even after it is caught, and a ``python -m`` run then kills itself with SIGINT at exit
+    (status -2) instead of exiting 130; ``cli.main`` clears that mark when it returns 130."""
+    probe = subprocess.run(
+        [sys.executable, "-m", "tests.cli.interrupted_in_exec"],
+        capture_output=True, text=True, timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
+    assert probe.returncode == 130, (probe.returncode, probe.stderr)
+    assert probe.stderr.strip() == "wspshare: interrupted"
