@@ -221,6 +221,43 @@ def _sharing_footprints(asked: Iterable[tuple[T, Question[Any]]]) -> list[list[T
     return [names for names in by_footprint.values() if len(names) > 1]
 
 
+def _owned_by_world(whole: int, world: int, shares: int) -> int:
+    """A fingerprint whose remainder by ``shares`` is the world's: a split search gives a
+    state to share ``key % shares``, so every state of one world goes to one share, which then
+    learns that world's answers alone instead of every share learning them again."""
+    return whole - whole % shares + world % shares
+
+
+def layout_hash(shares: int, state: HandoffState) -> int:
+    """The fingerprint ``PartHashes`` gives the encoding of ``state``, worked out from the real
+    state (a split search's coordinator replays paths in real states, its shares search
+    compact ones): the hash of its parts' hashes in the compact layout (atomic fields, pipes,
+    registers), owned by its world."""
+    atomic = [hash(getattr(state, name)) for name in ATOMIC]
+    whole = hash((*atomic, *map(hash, state.chans), *map(hash, state.regs)))
+    return _owned_by_world(whole, atomic[_WORLD], shares)
+
+
+class PartHashes:
+    """A fingerprint of compact states that does not depend on how a process numbered the
+    parts: the hash of the tuple of the parts' hashes, owned by the world's share
+    (``_owned_by_world``).  Processes forked from one another share the hash seed, so the
+    shares of a split search, each with its own numbering, give a state the same
+    fingerprint."""
+
+    def __init__(self, parts: Parts, shares: int) -> None:
+        self._values = parts.values
+        self._hashes: list[int] = []
+        self._shares = shares
+
+    def __call__(self, cs: Compact) -> int:
+        hashes = self._hashes
+        if len(hashes) < len(self._values):
+            hashes.extend(map(hash, self._values[len(hashes) :]))
+        whole = hash(tuple(map(hashes.__getitem__, cs)))
+        return _owned_by_world(whole, hashes[cs[_WORLD]], self._shares)
+
+
 class CompactHandoff:
     """``model`` over compact states: the checker's ``Model`` (states are ``Compact``), with
     ``decode`` and ``encode`` to go between the two forms."""
@@ -633,6 +670,14 @@ class CompactHandoff:
     def compact_form(self, symmetry: bool) -> None:
         """Already compact."""
         return None
+
+    def fork_fingerprints(
+        self, shares: int
+    ) -> tuple[Callable[[Compact], int], Callable[[HandoffState], int]]:
+        """Fingerprints for a search split over ``shares`` forked processes, which agree
+        whatever each process numbered the parts: of this form's compact states, and of the
+        model's own states (the same number for a state and its encoding)."""
+        return PartHashes(self.parts, shares), partial(layout_hash, shares)
 
     def compact_lifting(self, lifting: HandoffLifting) -> CompactLifting:
         return CompactLifting(self, lifting)

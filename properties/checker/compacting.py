@@ -10,7 +10,7 @@ model itself would give it.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
@@ -30,6 +30,12 @@ class CompactForm(Protocol):
     def decode(self, compact: Any) -> Any: ...
 
     def compact_lifting(self, lifting: Lifting[Any, Any]) -> Lifting[Any, Any]: ...
+
+    def encode(self, state: Any) -> Any: ...
+
+    def fork_fingerprints(
+        self, shares: int
+    ) -> tuple[Callable[[Any], int], Callable[[Any], int]]: ...
 
 
 def compact_form_of(model: Model[S, A], symmetry: bool) -> CompactForm | None:

@@ -73,6 +73,7 @@ class Partition(Generic[S, A]):
         abort: Callable[[], bool] | None = None,
         lifting_of: Callable[[Model[S, A]], Lifting[S, A]] | None = None,
         shipping: bool = True,
+        translate: tuple[Callable[[S], Any], Callable[[Any], S]] | None = None,
     ) -> None:
         self.model, self.index, self.count = model, index, count
         self.fingerprint = fingerprint
@@ -109,6 +110,12 @@ class Partition(Generic[S, A]):
         # States shipped by part numbers (``shipping``; False: pickled whole), and the tables'
         # marks at the start of the level in progress and of the last committed one.
         self._shipping = Shipping(index, count) if shipping else None
+        # States that leave this share as another form and come back in its own: a compact
+        # form's states are numbered per process (``compacting``), so they travel decoded.
+        self._export: Callable[[S], Any] | None = None
+        self._import: Callable[[Any], S] | None = None
+        if translate is not None:
+            self._export, self._import = translate
         self._level_mark = self._ship_mark()
         self._undo_mark: Any = None
 
@@ -218,14 +225,25 @@ class Partition(Generic[S, A]):
         return report
 
     def _pack(self, receiver: int, candidates: dict[int, Candidate]) -> bytes:
+        export = self._export
+        if export is not None:
+            candidates = {
+                key: (path, parent, export(state))
+                for key, (path, parent, state) in candidates.items()
+            }
         if self._shipping is None:
             return pickle.dumps(candidates, 5)
         return pickle.dumps(self._shipping.pack(receiver, candidates), 5)
 
     def _unpack(self, sender: int, batch: bytes) -> list[tuple[int, Candidate]]:
         if self._shipping is None:
-            return list(pickle.loads(batch).items())
-        return self._shipping.unpack(sender, pickle.loads(batch))
+            received: list[tuple[int, Candidate]] = list(pickle.loads(batch).items())
+        else:
+            received = self._shipping.unpack(sender, pickle.loads(batch))
+        bring = self._import
+        if bring is None:
+            return received
+        return [(k, (path, parent, bring(s))) for k, (path, parent, s) in received]
 
     def _ship_mark(self) -> Any:
         return None if self._shipping is None else self._shipping.mark()

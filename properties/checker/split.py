@@ -15,11 +15,13 @@ import threading
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
 from wspshare.models.protocol import Expectation, Model
 
 from .checkpoint import Checkpoint, Saved
+from .compacting import compact_form_of
 from .fingerprint import Fingerprint, fast_fingerprint
 from .lifted import LiftedLivenessGraph, Lifting
 from .liveness import Lasso, LivenessGraph
@@ -257,6 +259,31 @@ def _path(model: Model[S, A], key_of: Callable[[S], int], found: Discovery) -> P
     return path
 
 
+def _compact_share(
+    model: Model[S, A],
+    symmetry: bool,
+    lifting_of: Callable[[Model[S, A]], Lifting[S, A]] | None,
+    options: dict[str, Any],
+    index: int,
+    count: int,
+    abort: Callable[[], bool] | None,
+) -> Partition[Any, A]:
+    """A share that searches ``model``'s compact form, made in the worker's own process so
+    that its numbering of parts and its remembered answers are its own."""
+    form = compact_form_of(model, symmetry)
+    if form is None:
+        raise RuntimeError("the model no longer offers its compact form")
+    lifted = None
+    if lifting_of is not None:
+        lifting = form.compact_lifting(lifting_of(model))
+        lifted = lambda _form: lifting  # noqa: E731  (the share asks with the model it has)
+    return Partition(
+        form, index, count,  # type: ignore[arg-type]
+        fingerprint=form.fork_fingerprints(count)[0], abort=abort,
+        translate=(form.decode, form.encode), **{**options, "lifting_of": lifted},
+    )  # fmt: skip
+
+
 def parallel_check(
     model: Model[S, A],
     *,
@@ -268,6 +295,7 @@ def parallel_check(
     max_deadlock_paths: int = 10,
     lifting_of: Callable[[Model[S, A]], Lifting[S, A]] | None = None,
     shipping: bool = True,
+    compact: bool = True,
     **search: Any,
 ) -> CheckResult[S, A]:
     """``split_check`` over ``workers`` forked processes (one: this process), or over a Dask
@@ -276,7 +304,11 @@ def parallel_check(
     every process computes alike; otherwise forked workers share this process's ``hash``.
     ``lifting_of`` (a picklable factory, e.g. a class) gives the model's symmetry as
     permutations, so liveness is checked under symmetry too (``lifted``).  ``shipping``: states
-    go between shares as the numbers of their parts (``shipping``), not pickled whole."""
+    go between shares as the numbers of their parts (``shipping``), not pickled whole.
+    ``compact``: forked workers search the model's compact form where it offers one
+    (``compacting``), each with its own numbering of parts, so states travel between them as the
+    model's own and are fingerprinted by ``fork_fingerprints``; a cluster, a checkpoint or a
+    resume search the model's states (their states must mean the same in every process)."""
     saving = search.get("checkpoint") is not None or search.get("resume") is not None
     portable = portable or client is not None or saving
     fingerprint: Fingerprint = PortableFingerprint() if portable else fast_fingerprint
@@ -301,6 +333,12 @@ def parallel_check(
         def make(index: int, count: int, abort: Callable[[], bool] | None) -> Partition[S, A]:
             own: Fingerprint = PortableFingerprint() if portable else fast_fingerprint
             return Partition(model, index, count, fingerprint=own, abort=abort, **options)
+
+        forked = compact and workers > 1 and not portable
+        probe = compact_form_of(model, symmetry) if forked else None
+        if probe is not None:
+            fingerprint = probe.fork_fingerprints(workers)[1]
+            make = partial(_compact_share, model, symmetry, lifting_of if lifted else None, options)
 
         shares = InProcessShares(make) if workers <= 1 else ForkedShares(make, workers)
     representative = model.representative

@@ -1,0 +1,88 @@
+"""Forked workers search the compact form (``split._compact_share``): each numbers the parts
+of states its own way, states travel between them as the model's own, and a state's
+fingerprint is the hash of its parts' hashes, owned by its world (``compact.PartHashes``).
+
+The evidence: the coordinator's fingerprint of a real state is the shares' fingerprint of its
+encoding, on every reachable state; a state goes to the share of its world; and the split
+search through the compact form answers as the one-process search and as the split search
+of the model's own states, paths included, with and without symmetry and liveness."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from wspshare.models.scenario.compact import CompactHandoff
+from wspshare.models.scenario.lifting import HandoffLifting
+from wspshare.properties.checker import check, reachable_states
+from wspshare.properties.checker import split as split_module
+from wspshare.properties.checker.split import parallel_check
+from wspshare.properties.configs import Switches, model_for
+
+from tests.checker.test_checker_split import same
+
+
+@pytest.mark.parametrize("shares", [2, 3])
+def test_the_coordinator_and_the_shares_fingerprint_a_state_alike(shares: int) -> None:
+    model = model_for("handoff", Switches(crash=1, reuse_pid=1, lose=1, stranger=True))
+    form = CompactHandoff(model)
+    of_compact, of_real = form.fork_fingerprints(shares)
+    other = CompactHandoff(model)  # another share: parts numbered in another order
+    other_compact, _ = other.fork_fingerprints(shares)
+    states = list(reachable_states(model))
+    for state in reversed(states):
+        other.encode(state)
+    for state in states:
+        key = of_real(state)
+        assert of_compact(form.encode(state)) == key
+        assert other_compact(other.encode(state)) == key
+        assert key % shares == hash(state.world) % shares  # every state of a world, one share
+
+
+SPLIT = [
+    ("handoff", Switches(provider="non-ifs-claim", ack=False), False),  # violated, 11 steps
+    ("handoff", Switches(crash=1, lose=1, stranger=True), False),  # liveness, all hold
+    ("fanout", Switches(provider="non-ifs-claim", ack=False), True),  # violated, symmetric
+    ("fanout", Switches(crash=1), True),  # liveness under symmetry
+    ("listener", Switches(), False),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "switches", "symmetry"),
+    [pytest.param(*c, id=f"{c[0]} {c[1].describe()}{' sym' if c[2] else ''}") for c in SPLIT],
+)
+def test_forked_workers_through_the_compact_form_answer_as_one_process(
+    name: str, switches: Switches, symmetry: bool
+) -> None:
+    model = model_for(name, switches)
+    lifting = HandoffLifting if symmetry else None
+    compact = parallel_check(model, workers=2, symmetry=symmetry, lifting_of=lifting)
+    plain = parallel_check(model, workers=2, symmetry=symmetry, lifting_of=lifting, compact=False)
+    alone = check(model, symmetry=symmetry, lifting=None if lifting is None else lifting(model))
+    same(compact, alone)
+    same(plain, alone)
+
+
+def test_forked_workers_do_search_the_compact_form(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Each forked share makes its own compact form (noted in a file, as the shares are other
+    processes); with ``compact=False``, a checkpoint or a cluster, none does."""
+    made = tmp_path / "made"
+    real = split_module._compact_share
+
+    def noting(*args: Any) -> Any:
+        with made.open("a") as out:
+            out.write("share\n")
+        return real(*args)
+
+    monkeypatch.setattr(split_module, "_compact_share", noting)
+    model = model_for("handoff", Switches(crash=1))
+    parallel_check(model, workers=2)
+    assert made.read_text().count("share") == 2
+    made.unlink()
+    parallel_check(model, workers=2, compact=False)
+    parallel_check(model, workers=2, portable=True)
+    assert not made.exists()
