@@ -295,9 +295,14 @@ class Partition(Generic[S, A]):
 
     # --- saving ------------------------------------------------------------------------------
     def snapshot(self) -> bytes:
-        """The share between levels, for a checkpoint."""
+        """The share between levels, for a checkpoint (the frontier's states as the model's own,
+        so that any process can take them up)."""
+        frontier = self.frontier
+        export = self._export
+        if export is not None:
+            frontier = [(path, key, export(state)) for path, key, state in frontier]
         return pickle.dumps(
-            (self.depth, self.parents, self.frontier, self.transitions, self.holds, self.edges,
+            (self.depth, self.parents, frontier, self.transitions, self.holds, self.edges,
              self.edge_perms, self.to_rep), 5,
         )  # fmt: skip
 
@@ -313,7 +318,12 @@ class Partition(Generic[S, A]):
             depth, parents, frontier, transitions, holds, edges, *lifted = pickle.loads(data)
             self.depth = depth
             self.parents.update((k, v) for k, v in parents.items() if k % self.count == mine)
-            self.frontier.extend(f for f in frontier if f[1] % self.count == mine)
+            bring = self._import
+            self.frontier.extend(
+                f if bring is None else (f[0], f[1], bring(f[2]))
+                for f in frontier
+                if f[1] % self.count == mine
+            )
             self.holds.update((k, v) for k, v in holds.items() if k % self.count == mine)
             self.edges.update((k, v) for k, v in edges.items() if k % self.count == mine)
             if lifted:  # liveness under symmetry's permutations

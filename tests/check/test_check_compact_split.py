@@ -86,3 +86,29 @@ def test_forked_workers_do_search_the_compact_form(
     parallel_check(model, workers=2, compact=False)
     parallel_check(model, workers=2, portable=True)
     assert not made.exists()
+
+
+def test_a_compact_share_saves_its_frontier_as_the_model_s_states() -> None:
+    """A snapshot holds the model's own states, which another share (another numbering of
+    parts) takes up as its own: the frontier comes back equal once decoded."""
+    model = model_for("handoff", Switches(crash=1, lose=1))
+    options: dict[str, Any] = {
+        "symmetry": False, "record_edges": True, "max_deadlock_paths": 10, "lifting_of": None,
+        "shipping": True,
+    }  # fmt: skip
+    share = split_module._compact_share(model, False, None, options, 0, 1, None)
+    share.seed()
+    share.receive([], ())
+    for _ in range(4):
+        share.expand()
+        share.receive([], ())
+    saved = share.snapshot()
+    other = split_module._compact_share(model, False, None, options, 0, 1, None)
+    for state in reversed(list(reachable_states(model))):  # another numbering of the parts
+        other.model.encode(state)  # type: ignore[attr-defined]
+    other.restore([saved])
+    decode_a, decode_b = share.model.decode, other.model.decode  # type: ignore[attr-defined]
+    assert [(p, k, decode_a(s)) for p, k, s in share.frontier] == [
+        (p, k, decode_b(s)) for p, k, s in other.frontier
+    ]
+    assert len(other.frontier) > 1
