@@ -9,6 +9,7 @@ of the model's own states, paths included, with and without symmetry and livenes
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from wspshare.properties.checker import split as split_module
 from wspshare.properties.checker.split import parallel_check
 from wspshare.properties.configs import Switches, model_for
 
+from tests.checker.test_checker_interrupt import default_sigint
 from tests.checker.test_checker_split import same
 
 
@@ -73,15 +75,18 @@ def test_forked_workers_do_search_the_compact_form(
     made = tmp_path / "made"
     real = split_module._compact_share
 
-    def noting(*args: Any) -> Any:
+    def noting(form: CompactHandoff, *args: Any) -> Any:
         with made.open("a") as out:
-            out.write("share\n")
-        return real(*args)
+            out.write(f"share with {len(form.parts)} parts\n")
+        return real(form, *args)
 
     monkeypatch.setattr(split_module, "_compact_share", noting)
     model = model_for("handoff", Switches(crash=1))
     parallel_check(model, workers=2)
-    assert made.read_text().count("share") == 2
+    lines = made.read_text().splitlines()
+    assert len(lines) == 2
+    # Each share starts with the tables of the coordinator's short search (``_warmed``).
+    assert all(int(line.split()[2]) > 50 for line in lines), lines
     made.unlink()
     parallel_check(model, workers=2, compact=False)
     parallel_check(model, workers=2, portable=True)
@@ -96,19 +101,47 @@ def test_a_compact_share_saves_its_frontier_as_the_model_s_states() -> None:
         "symmetry": False, "record_edges": True, "max_deadlock_paths": 10, "lifting_of": None,
         "shipping": True,
     }  # fmt: skip
-    share = split_module._compact_share(model, False, None, options, 0, 1, None)
+    form = CompactHandoff(model)
+    share = split_module._compact_share(form, model, None, options, 0, 1, None)
     share.seed()
     share.receive([], ())
     for _ in range(4):
         share.expand()
         share.receive([], ())
     saved = share.snapshot()
-    other = split_module._compact_share(model, False, None, options, 0, 1, None)
+    other_form = CompactHandoff(model)
     for state in reversed(list(reachable_states(model))):  # another numbering of the parts
-        other.model.encode(state)  # type: ignore[attr-defined]
+        other_form.encode(state)
+    other = split_module._compact_share(other_form, model, None, options, 0, 1, None)
     other.restore([saved])
     decode_a, decode_b = share.model.decode, other.model.decode  # type: ignore[attr-defined]
     assert [(p, k, decode_a(s)) for p, k, s in share.frontier] == [
         (p, k, decode_b(s)) for p, k, s in other.frontier
     ]
     assert len(other.frontier) > 1
+
+
+def test_ctrl_c_during_the_warm_up_gives_its_partial_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The coordinator's short search before the shares are forked (``_warmed``) stops at
+    Ctrl-C as any search does: its partial result, in the model's states, or the interrupt."""
+    real = CompactHandoff.next_state
+    calls = [0]
+
+    def interrupted_at_the_fiftieth(self: CompactHandoff, cs: Any, action: Any) -> Any:
+        calls[0] += 1
+        if calls[0] == 50:
+            signal.raise_signal(signal.SIGINT)
+        return real(self, cs, action)
+
+    monkeypatch.setattr(CompactHandoff, "next_state", interrupted_at_the_fiftieth)
+    model = model_for("handoff", Switches(crash=1, lose=1))
+    with default_sigint():
+        result = parallel_check(model, workers=2, partial_on_interrupt=True)
+    assert result.interrupted and not result.complete
+    assert 0 < result.statistics.states <= 50
+    assert result.properties[0].prop is model.properties()[0]  # the model's, not the form's
+    calls[0] = 0
+    with default_sigint(), pytest.raises(KeyboardInterrupt):
+        parallel_check(model, workers=2)
