@@ -267,6 +267,7 @@ def _warmed(
     model: Model[S, A],
     symmetry: bool,
     lifting_of: Callable[[Model[S, A]], Lifting[S, A]] | None,
+    max_seconds: float | None,
 ) -> CheckResult[S, A] | None:
     """Fill ``form``'s tables with a short one-process search (``WARM_STATES``) before the
     shares are forked, so that each starts with what it would otherwise learn again: half of
@@ -278,8 +279,8 @@ def _warmed(
     lifting = None if lifting_of is None else form.compact_lifting(lifting_of(model))
     warm = check(
         form,  # type: ignore[arg-type]  # a compact form is a model of its own states
-        symmetry=symmetry, max_states=WARM_STATES, compact=False, por=False,
-        lifting=lifting, partial_on_interrupt=True,
+        symmetry=symmetry, max_states=WARM_STATES, max_seconds=max_seconds, compact=False,
+        por=False, lifting=lifting, partial_on_interrupt=True,
     )  # fmt: skip
     return decoded(form, model, warm) if warm.interrupted else None
 
@@ -362,7 +363,12 @@ def parallel_check(
         if probe is not None:
             fingerprint = probe.fork_fingerprints(workers)[1]
             share_lifting = lifting_of if lifted else None
-            interrupted = _warmed(probe, model, symmetry, share_lifting)
+            # A time bound holds for the whole: a quarter of it at most for the warm-up.
+            deadline, started = search.get("max_seconds"), time.monotonic()
+            warm_for = None if deadline is None else deadline / 4
+            interrupted = _warmed(probe, model, symmetry, share_lifting, warm_for)
+            if deadline is not None:
+                search["max_seconds"] = max(0.0, deadline - (time.monotonic() - started))
             if interrupted is not None and search.get("partial_on_interrupt"):
                 return interrupted
             if interrupted is not None:

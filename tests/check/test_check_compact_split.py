@@ -10,6 +10,7 @@ of the model's own states, paths included, with and without symmetry and livenes
 from __future__ import annotations
 
 import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -145,3 +146,30 @@ def test_ctrl_c_during_the_warm_up_gives_its_partial_result(
     calls[0] = 0
     with default_sigint(), pytest.raises(KeyboardInterrupt):
         parallel_check(model, workers=2)
+
+
+def test_a_time_bound_is_shared_by_the_warm_up_and_the_split_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The warm-up may take a quarter of ``max_seconds`` and the split search gets what is
+    left, so the bound holds for the whole search."""
+    real_warm, real_split = split_module._warmed, split_module.split_check
+    given: dict[str, Any] = {}
+
+    def slow_warm(*args: Any) -> Any:
+        given["warm"] = args[-1]
+        answer = real_warm(*args)
+        time.sleep(0.2)  # the warm-up's own time comes off the split search's
+        return answer
+
+    def noted_split(*args: Any, **kwargs: Any) -> Any:
+        given["split"] = kwargs["max_seconds"]
+        return real_split(*args, **kwargs)
+
+    monkeypatch.setattr(split_module, "_warmed", slow_warm)
+    monkeypatch.setattr(split_module, "split_check", noted_split)
+    model = model_for("fanout", Switches(targets=3, crash=1))
+    cut = parallel_check(model, workers=2, symmetry=True, max_seconds=2.0)
+    assert not cut.complete
+    assert given["warm"] == 0.5
+    assert given["split"] <= 2.0 - 0.2
