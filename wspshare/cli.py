@@ -55,16 +55,17 @@ class VersionAction(argparse.Action):
         parser.exit()
 
 
-def build_parser(only: str | None = None) -> Parser:
+def build_parser(only: str | None = None, *, commands: bool = True) -> Parser:
     """The parser of every command, or with ``only`` the parser of that one command (the rest
-    are then neither imported nor offered)."""
+    are then neither imported nor offered); without ``commands``, of the top-level flags
+    alone (``--version`` needs no command, and importing them all costs a second)."""
     parser = Parser(prog="wspshare", description=__doc__, formatter_class=HelpFormatter)
     parser.add_argument("--version", action=VersionAction)
     parser.add_argument(
         DEBUG_FLAG, action="store_true", help="show the traceback of an internal error"
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    for name in COMMANDS if only is None else [only]:
+    for name in (COMMANDS if only is None else [only]) if commands else []:
         importlib.import_module(f"wspshare.commands.{name}").register(sub)
     for choice in sub.choices.values():
         choice.formatter_class = HelpFormatter
@@ -128,13 +129,9 @@ def _run(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     debug = DEBUG_FLAG in args_list
     args_list = [a for a in args_list if a != DEBUG_FLAG]
-    if args_list == ["--version"]:
-        # Answered before the parser is built: building it imports every command, the mutants'
-        # among them (Hypothesis, z3), which costs a second for a one-line answer.
-        print(f"wspshare {version()}")
-        return 0
     try:
-        args = build_parser(command_named(args_list)).parse_args(args_list)
+        parser = build_parser(command_named(args_list), commands=args_list != ["--version"])
+        args = parser.parse_args(args_list)
         code: int = args.run(args)
     except (UsageError, ModelError) as err:
         print(one_line(str(err)), file=sys.stderr)

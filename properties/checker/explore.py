@@ -166,13 +166,12 @@ def _search(
     max_seconds: float | None,
     record_edges: bool,
     progress: Callable[[Progress], None] | None,
-    persistent: Persistent[S, A] | None = None,
-    interrupts: Interrupts | None = None,
+    persistent: Persistent[S, A] | None,
+    interrupts: Interrupts,
 ) -> None:
     """The search loop proper: expand frontier states until the frontier is empty, a bound
     is hit or the visitor stops it; a Ctrl-C noted in ``interrupts`` is raised before the next
     expansion."""
-    interrupts = Interrupts() if interrupts is None else interrupts
     parents, key_of = result.parents, result.key_of
     add = parents.add
     actions, next_state, expansions = model.actions, model.next_state, 0

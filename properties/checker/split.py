@@ -268,19 +268,21 @@ def _warmed(
     symmetry: bool,
     lifting_of: Callable[[Model[S, A]], Lifting[S, A]] | None,
     max_seconds: float | None,
+    partial_on_interrupt: bool,
 ) -> CheckResult[S, A] | None:
     """Fill ``form``'s tables with a short one-process search (``WARM_STATES``) before the
     shares are forked, so that each starts with what it would otherwise learn again: half of
     a cold search's misses come in its first tenth of states (measured on the fan-out of three
     and of four targets).  The tables change no answer, only how soon it comes.  Ctrl-C during
-    it gives its partial result, in the model's states; otherwise ``None``."""
+    it gives its partial result, in the model's states (or, without ``partial_on_interrupt``,
+    the interrupt); otherwise ``None``."""
     from .search import check  # which imports this module
 
     lifting = None if lifting_of is None else form.compact_lifting(lifting_of(model))
     warm = check(
         form,  # type: ignore[arg-type]  # a compact form is a model of its own states
         symmetry=symmetry, max_states=WARM_STATES, max_seconds=max_seconds, compact=False,
-        por=False, lifting=lifting, partial_on_interrupt=True,
+        por=False, lifting=lifting, partial_on_interrupt=partial_on_interrupt,
     )  # fmt: skip
     return decoded(form, model, warm) if warm.interrupted else None
 
@@ -366,13 +368,14 @@ def parallel_check(
             # A time bound holds for the whole: a quarter of it at most for the warm-up.
             deadline, started = search.get("max_seconds"), time.monotonic()
             warm_for = None if deadline is None else deadline / 4
-            interrupted = _warmed(probe, model, symmetry, share_lifting, warm_for)
+            interrupted = _warmed(
+                probe, model, symmetry, share_lifting, warm_for,
+                bool(search.get("partial_on_interrupt")),
+            )  # fmt: skip
+            if interrupted is not None:
+                return interrupted
             if deadline is not None:
                 search["max_seconds"] = max(0.0, deadline - (time.monotonic() - started))
-            if interrupted is not None and search.get("partial_on_interrupt"):
-                return interrupted
-            if interrupted is not None:
-                raise KeyboardInterrupt
             make = partial(_compact_share, probe, model, share_lifting, options)
 
         shares = InProcessShares(make) if workers <= 1 else ForkedShares(make, workers)

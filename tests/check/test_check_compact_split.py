@@ -157,7 +157,7 @@ def test_a_time_bound_is_shared_by_the_warm_up_and_the_split_search(
     given: dict[str, Any] = {}
 
     def slow_warm(*args: Any) -> Any:
-        given["warm"] = args[-1]
+        given["warm"] = args[-2]
         answer = real_warm(*args)
         time.sleep(0.2)  # the warm-up's own time comes off the split search's
         return answer

@@ -19,7 +19,7 @@ def interrupt_inside_exec() -> None:
     raise SystemExit("the interrupt never came")
 
 
-def parser_that_is_interrupted(only: str | None = None) -> object:
+def parser_that_is_interrupted(only: str | None = None, *, commands: bool = True) -> object:
     interrupt_inside_exec()
     raise KeyboardInterrupt
 
